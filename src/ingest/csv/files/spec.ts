@@ -1,0 +1,28 @@
+import type { EntityName } from '../../../model/entities.js';
+import type { OneRosterVersion } from '../../../model/vocab.js';
+import type { RowReader } from '../row-reader.js';
+
+/** What a file mapper may look up while building records (filled as earlier files apply). */
+export type MapContext = {
+  version: OneRosterVersion;
+  /** org sourcedId -> org type, for mapping 1.1 `administrator` to a 1.2 role. */
+  orgTypes: Map<string, string>;
+  /** 1.2 roles.csv / userProfiles.csv rows, gathered before users.csv, by user sourcedId. */
+  rolesByUser: Map<string, Array<Record<string, unknown>>>;
+  profilesByUser: Map<string, Array<Record<string, unknown>>>;
+};
+
+export type CsvFileSpec = {
+  file: string;
+  /** The manifest key naming this file's mode, e.g. `file.users`. */
+  manifestKey: string;
+  /** Where its rows go: a store entity, or a 1.2 side file folded into users. */
+  target: EntityName | 'roles' | 'userProfiles';
+  versions: OneRosterVersion[];
+  /** Every known column per version; those in `required` must be present in the header. */
+  columns: Partial<Record<OneRosterVersion, { all: string[]; required: string[] }>>;
+  /** Builds the canonical record from an active row; problems go to the reader. */
+  map(r: RowReader, ctx: MapContext): Record<string, unknown> | undefined;
+};
+
+export const BASE = ['sourcedId', 'status', 'dateLastModified'];

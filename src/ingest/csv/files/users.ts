@@ -1,0 +1,73 @@
+import { ROLES_V1P1, roleFromV1p1 } from '../../../model/vocab.js';
+import type { RowReader } from '../row-reader.js';
+import { BASE, type CsvFileSpec, type MapContext } from './spec.js';
+
+const COMMON = [
+  'enabledUser', 'username', 'userIds', 'givenName', 'familyName', 'middleName', 'identifier', 'email', 'sms', 'phone',
+  'agentSourcedIds', 'grades', 'password',
+];
+const V1P2_ONLY = [
+  'userMasterIdentifier', 'preferredGivenName', 'preferredMiddleName', 'preferredFamilyName', 'primaryOrgSourcedId', 'pronouns',
+];
+
+/** Fields both versions share, in the canonical record's key order. `password` is never stored. */
+function person(r: RowReader) {
+  return {
+    username: r.str('username'),
+    userIds: r.userIds('userIds'),
+    enabledUser: r.bool('enabledUser', true),
+    givenName: r.str('givenName', true),
+    familyName: r.str('familyName', true),
+    middleName: r.str('middleName'),
+    identifier: r.str('identifier'),
+    email: r.str('email'),
+    sms: r.str('sms'),
+    phone: r.str('phone'),
+    agents: r.refs('agentSourcedIds', 'user'),
+    grades: r.list('grades'),
+  };
+}
+
+function mapV1p1(r: RowReader, ctx: MapContext) {
+  const base = person(r);
+  if (base.username === undefined) r.problem('username', '', 'is required');
+  const role = r.oneOf('role', ROLES_V1P1, true);
+  const orgs = r.refs('orgSourcedIds', 'org', true) ?? [];
+  return {
+    ...base,
+    roles: role ? orgs.map((org) => ({ roleType: 'primary', role: roleFromV1p1(role, ctx.orgTypes.get(org.sourcedId)), org })) : undefined,
+    primaryOrg: orgs[0],
+  };
+}
+
+function mapV1p2(r: RowReader, ctx: MapContext) {
+  const sourcedId = r.raw('sourcedId') ?? '';
+  const roles = ctx.rolesByUser.get(sourcedId);
+  if (!roles?.length) r.problem('sourcedId', sourcedId, 'has no roles in roles.csv (a 1.2 user needs at least one)');
+  return {
+    ...person(r),
+    userMasterIdentifier: r.str('userMasterIdentifier'),
+    preferredFirstName: r.str('preferredGivenName'),
+    preferredMiddleName: r.str('preferredMiddleName'),
+    preferredLastName: r.str('preferredFamilyName'),
+    pronouns: r.str('pronouns'),
+    roles,
+    primaryOrg: r.ref('primaryOrgSourcedId', 'org'),
+    userProfiles: ctx.profilesByUser.get(sourcedId),
+  };
+}
+
+export const usersCsv: CsvFileSpec = {
+  file: 'users.csv',
+  manifestKey: 'file.users',
+  target: 'users',
+  versions: ['1.1', '1.2'],
+  columns: {
+    '1.1': {
+      all: [...BASE, 'orgSourcedIds', 'role', ...COMMON],
+      required: ['sourcedId', 'enabledUser', 'orgSourcedIds', 'role', 'username', 'givenName', 'familyName'],
+    },
+    '1.2': { all: [...BASE, ...COMMON, ...V1P2_ONLY], required: ['sourcedId', 'enabledUser', 'givenName', 'familyName'] },
+  },
+  map: (r, ctx) => (ctx.version === '1.2' ? mapV1p2(r, ctx) : mapV1p1(r, ctx)),
+};

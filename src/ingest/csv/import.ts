@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { EntityName } from '../../model/entities.js';
+import { EntityStage, type StagedRow } from '../../store/entity-stage.js';
+import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
+import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
+import { parseManifest, type FileMode, type Manifest } from './manifest.js';
+import { openCsvPackage, type CsvPackage } from './package-source.js';
+import { ProblemLog, type Problem } from './problems.js';
+import { CsvFormatError, readCsv, type CsvRow } from './read-csv.js';
+import { emptyFile, type FileReport, type ImportReport } from './report.js';
+import { RowReader } from './row-reader.js';
+
+export type ImportOptions = {
+  location: string;
+  tenant: string;
+  /** Who owns the records written; a bulk file tombstones only this source's records. */
+  source?: string;
+  /** For packages without manifest.csv: how to read every file. */
+  mode?: 'bulk' | 'delta';
+  problemCap?: number;
+  onProgress?: (file: string, rows: number) => void;
+};
+
+const BATCH = 5000;
+
+/**
+ * Imports a OneRoster CSV package (folder or zip) into one tenant, in one transaction: after a
+ * crash the store is as before or after, never half-applied. Each file applies inside its own
+ * savepoint, so a file that cannot be parsed imports nothing while the others go on.
+ */
+export async function importCsv(knex: Knex, opts: ImportOptions): Promise<ImportReport> {
+  const started = new Date();
+  const pkg = await openCsvPackage(opts.location);
+  try {
+    const log = new ProblemLog(opts.problemCap ?? 1000);
+    const manifest = await readManifest(pkg, opts.mode, log);
+    const report = await knex.transaction(async (trx) => {
+      const tenantCreated = await ensureTenant(trx, opts.tenant);
+      const ts = await lockTenantForWrite(trx, opts.tenant);
+      await EntityStage.prepare(trx);
+      const ctx: MapContext = { version: manifest?.version ?? '1.1', orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
+      const files: FileReport[] = [];
+      const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
+      for (const spec of manifest ? CSV_FILES : []) {
+        const mode = fileMode(spec, pkg, manifest!, log);
+        if (!mode) continue;
+        if (!pkg.files.includes(spec.file)) {
+          files.push({ ...emptyFile(spec.file, mode, 'missing'), problems: 1 });
+          log.add({ file: spec.file, message: `the manifest says ${mode}, but the package has no ${spec.file}; nothing was changed for it` });
+          continue;
+        }
+        if (spec.target === 'users') ctx.orgTypes = await orgTypes(trx, opts.tenant);
+        files.push(await importFile(job, spec, mode));
+      }
+      const r = finish(opts, pkg, manifest, started, tenantCreated, files, log);
+      await trx.raw(
+        `insert into import_runs (tenant_id, source, origin, started_at, finished_at, outcome, report) values (?, ?, ?, ?, now(), ?, ?)`,
+        [opts.tenant, job.source, pkg.name, started, r.outcome, JSON.stringify(r)],
+      );
+      return r;
+    });
+    return report;
+  } finally {
+    pkg.close();
+  }
+}
+
+type Job = {
+  trx: Knex.Transaction;
+  opts: ImportOptions;
+  pkg: CsvPackage;
+  log: ProblemLog;
+  ctx: MapContext;
+  ts: Date;
+  source: string;
+};
+
+async function readManifest(pkg: CsvPackage, mode: 'bulk' | 'delta' | undefined, log: ProblemLog): Promise<Manifest | undefined> {
+  if (!pkg.files.includes('manifest.csv')) {
+    if (mode) {
+      const modes = new Map<string, FileMode>(CSV_FILES.map((f) => [f.manifestKey, pkg.files.includes(f.file) ? mode : 'absent']));
+      return { version: pkg.files.includes('roles.csv') ? '1.2' : '1.1', modes, properties: new Map() };
+    }
+    log.add({ file: 'manifest.csv', message: 'is missing: it says which files are bulk and which delta. Add it, or pass --mode bulk or --mode delta' });
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of await pkg.open('manifest.csv')) chunks.push(c as Buffer);
+  const problems: Problem[] = [];
+  const manifest = parseManifest(Buffer.concat(chunks).toString('utf8'), problems);
+  problems.forEach((p) => log.add(p));
+  return manifest;
+}
+
+/** The mode to read a file in, or undefined to leave it alone (absent, or not listed and not present). */
+function fileMode(spec: CsvFileSpec, pkg: CsvPackage, manifest: Manifest, log: ProblemLog): 'bulk' | 'delta' | undefined {
+  const mode = manifest.modes.get(spec.manifestKey);
+  const present = pkg.files.includes(spec.file);
+  if (!spec.versions.includes(manifest.version)) {
+    if (present) log.add({ file: spec.file, message: `is not part of OneRoster ${manifest.version} CSV; ignored` });
+    return undefined;
+  }
+  if (mode === 'absent' || mode === undefined) {
+    if (present) log.add({ file: spec.file, message: `is in the package but the manifest ${mode ? 'says absent' : 'does not list it'}; ignored` });
+    return undefined;
+  }
+  return mode;
+}
+
+async function orgTypes(trx: Knex.Transaction, tenant: string): Promise<Map<string, string>> {
+  const res = await trx.raw('select sourced_id, type from orgs where tenant_id = ?', [tenant]);
+  return new Map(res.rows.map((r: { sourced_id: string; type: string }) => [r.sourced_id, r.type]));
+}
+
+async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): Promise<FileReport> {
+  const report = emptyFile(spec.file, mode, 'imported');
+  const problems: Problem[] = [];
+  try {
+    await job.trx.transaction(async (sp) => {
+      if (spec.target === 'roles' || spec.target === 'userProfiles') await foldIntoUsers(job, spec, report, problems);
+      else await applyEntity({ ...job, trx: sp }, spec, spec.target, mode, report, problems);
+    });
+  } catch (e) {
+    if (!(e instanceof CsvFormatError)) throw e;
+    Object.assign(report, emptyFile(spec.file, mode, 'failed'));
+    problems.length = 0;
+    problems.push({ file: spec.file, line: e.line, column: e.column, message: `${e.message}; nothing from this file was imported` });
+    if (spec.target === 'roles') job.ctx.rolesByUser.clear();
+    if (spec.target === 'userProfiles') job.ctx.profilesByUser.clear();
+  }
+  report.problems = problems.length;
+  problems.forEach((p) => job.log.add(p));
+  return report;
+}
+
+/** Reads the header, checks it against the version's columns, and yields data rows. */
+async function* rowsOf(job: Job, spec: CsvFileSpec): AsyncGenerator<{ row: CsvRow; reader: RowReader; metadataColumns: string[] }> {
+  const rows = readCsv(await job.pkg.open(spec.file));
+  const first = await rows.next();
+  if (first.done) throw new CsvFormatError('is empty: it needs at least a header row', 1, 1);
+  const header = first.value.cells.map((c) => c.trim());
+  const columns = spec.columns[job.ctx.version]!;
+  const index = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (index.has(name)) throw new CsvFormatError(`has the column "${name}" twice in its header`, 1, i + 1);
+    if (!columns.all.includes(name) && !name.startsWith('metadata.')) {
+      throw new CsvFormatError(`has an unknown column "${name}" in its header (OneRoster ${job.ctx.version} ${spec.file} has: ${columns.all.join(', ')}; extensions are named metadata.<key>)`, 1, i + 1);
+    }
+    index.set(name, i);
+  });
+  const missing = columns.required.filter((c) => !index.has(c));
+  if (missing.length) throw new CsvFormatError(`is missing the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its header`, 1, 1);
+  const reader = new RowReader(spec.file, index);
+  const metadataColumns = header.filter((h) => h.startsWith('metadata.')).sort();
+  for await (const row of rows) yield { row, reader, metadataColumns };
+}
+
+/** Validates one row; returns its sourcedId, status and (for active rows) canonical record. */
+function readRow(reader: RowReader, spec: CsvFileSpec, ctx: MapContext, row: CsvRow, metadataColumns: string[]) {
+  reader.reset(row.cells, row.line);
+  const sid = reader.id('sourcedId', true);
+  const status = readStatus(reader);
+  reader.datetime('dateLastModified');
+  let data: Record<string, unknown> | undefined;
+  if (status === 'active') {
+    data = spec.map(reader, ctx);
+    const metadata = reader.metadata(metadataColumns);
+    if (data && metadata) data.metadata = metadata;
+  }
+  return { sid, status, data, ok: reader.problems.length === 0 && sid !== undefined && status !== undefined };
+}
+
+function readStatus(r: RowReader): 'active' | 'tobedeleted' | undefined {
+  const v = r.str('status')?.toLowerCase();
+  if (v === undefined || v === 'active') return 'active';
+  if (v === 'tobedeleted' || v === 'inactive') return 'tobedeleted'; // 1.0's inactive means tobedeleted
+  r.problem('status', r.raw('status'), 'must be active or tobedeleted');
+  return undefined;
+}
+
+async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode: 'bulk' | 'delta', report: FileReport, problems: Problem[]) {
+  const stage = new EntityStage(job.trx, entity, job.opts.tenant, job.source, job.ts);
+  await stage.reset();
+  let batch: StagedRow[] = [];
+  let pending: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await pending;
+    pending = stage.add(batch);
+    batch = [];
+  };
+  try {
+    for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
+      report.rows++;
+      const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
+      problems.push(...reader.problems);
+      if (sid === undefined || status === undefined) {
+        report.skipped++;
+        continue;
+      }
+      if (!ok) batch.push({ line: row.line, sid, status, ok: false });
+      else {
+        const json = data ? JSON.stringify(data) : '{}';
+        batch.push({ line: row.line, sid, status, ok: true, data: json, hash: createHash('md5').update(json).digest('base64') });
+      }
+      if (batch.length >= BATCH) {
+        await flush();
+        job.opts.onProgress?.(spec.file, report.rows);
+      }
+    }
+    await flush();
+  } finally {
+    await pending.catch(() => {}); // the error that matters is already on its way
+  }
+  await pending;
+  for (const d of await stage.duplicates()) {
+    problems.push({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
+  }
+  for (const b of await stage.brokenReferences()) {
+    problems.push({ file: spec.file, line: b.line, column: columnOf(spec, job, b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
+  }
+  const counts = await stage.apply();
+  const swept = mode === 'bulk' ? await stage.sweep() : 0;
+  const skippedRows = new Set(problems.filter((p) => p.line !== undefined).map((p) => p.line)).size;
+  Object.assign(report, { ...counts, tombstoned: counts.tombstoned + swept, skipped: skippedRows });
+  job.opts.onProgress?.(spec.file, report.rows);
+}
+
+function columnOf(spec: CsvFileSpec, job: Job, field: string): number | undefined {
+  const i = spec.columns[job.ctx.version]?.all.indexOf(field) ?? -1;
+  return i >= 0 ? i + 1 : undefined;
+}
+
+/** 1.2 roles.csv / userProfiles.csv: gathered by user, attached when users.csv is read. */
+async function foldIntoUsers(job: Job, spec: CsvFileSpec, report: FileReport, problems: Problem[]) {
+  const target = spec.target === 'roles' ? job.ctx.rolesByUser : job.ctx.profilesByUser;
+  const seen = new Map<string, number>();
+  for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
+    report.rows++;
+    const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
+    problems.push(...reader.problems);
+    if (sid !== undefined && seen.has(sid)) {
+      problems.push({ file: spec.file, line: row.line, column: 1, field: 'sourcedId', value: sid, message: `duplicates the sourcedId of line ${seen.get(sid)}; skipped` });
+      report.skipped++;
+      continue;
+    }
+    if (sid !== undefined) seen.set(sid, row.line);
+    if (!ok || !data) {
+      if (!ok) report.skipped++;
+      continue;
+    }
+    const user = data.userSourcedId as string;
+    const item = (data.role ?? data.profile) as Record<string, unknown>;
+    const list = target.get(user) ?? [];
+    list.push(item);
+    target.set(user, list);
+    report.unchanged++; // counted on users.csv, where they land
+  }
+}
+
+function finish(
+  opts: ImportOptions, pkg: CsvPackage, manifest: Manifest | undefined, started: Date, tenantCreated: boolean, files: FileReport[], log: ProblemLog,
+): ImportReport {
+  const finished = new Date();
+  const failed = !manifest || (files.length > 0 && files.every((f) => f.outcome !== 'imported'));
+  for (const f of pkg.files) {
+    const base = f.replace(/\.csv$/i, '');
+    if (f !== 'manifest.csv' && !CSV_FILES.some((s) => s.file === f)) {
+      log.add({ file: f, message: NOT_ROSTERING.includes(base) ? 'is not rostering data (gradebook/resources); ignored' : 'is not a OneRoster CSV file; ignored' });
+    }
+  }
+  return {
+    tenant: opts.tenant,
+    tenantCreated,
+    source: opts.source ?? 'csv',
+    package: pkg.name,
+    version: manifest?.version ?? '1.1',
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    outcome: failed ? 'failed' : log.total > 0 ? 'partial' : 'succeeded',
+    files,
+    problems: log.kept,
+    problemsNotShown: log.notShown,
+  };
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { invalidInput } from '../../errors.js';
+
+/** A OneRoster CSV package: a folder or a zip of CSV files. */
+export type CsvPackage = {
+  name: string;
+  files: string[];
+  open(file: string): Promise<Readable>;
+  close(): void;
+};
+
+export async function openCsvPackage(location: string): Promise<CsvPackage> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(location);
+  } catch {
+    throw invalidInput(`${location}: no such folder or zip file`);
+  }
+  if (stat.isDirectory()) return openFolder(location);
+  return openZip(location);
+}
+
+function openFolder(dir: string): CsvPackage {
+  const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
+  return {
+    name: dir,
+    files,
+    open: async (file) => fs.createReadStream(path.join(dir, file), { highWaterMark: 1 << 20 }),
+    close: () => {},
+  };
+}
+
+async function openZip(file: string): Promise<CsvPackage> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, z) =>
+      err ? reject(invalidInput(`${file}: not a readable zip file (${err.message})`)) : resolve(z!),
+    ),
+  );
+  const entries = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      const base = path.posix.basename(e.fileName);
+      if (!e.fileName.endsWith('/') && base.toLowerCase().endsWith('.csv') && !e.fileName.startsWith('__MACOSX/')) {
+        if (entries.has(base)) return reject(invalidInput(`${file}: the zip holds ${base} more than once`));
+        entries.set(base, e);
+      }
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', (e: Error) => reject(invalidInput(`${file}: broken zip file (${e.message})`)));
+    zip.readEntry();
+  });
+  return {
+    name: file,
+    files: [...entries.keys()],
+    open: (name) =>
+      new Promise((resolve, reject) =>
+        zip.openReadStream(entries.get(name)!, (err, s) => (err ? reject(invalidInput(`${file}/${name}: ${err.message}`)) : resolve(s!))),
+      ),
+    close: () => zip.close(),
+  };
+}

@@ -1,0 +1,31 @@
+/** One thing wrong with an import, located as precisely as the input allows. */
+export type Problem = {
+  file: string;
+  line?: number;
+  column?: number;
+  field?: string;
+  value?: string;
+  message: string;
+};
+
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
+  const what = p.field ? ` ${p.field}${p.value !== undefined ? `=${JSON.stringify(truncate(p.value))}` : ''}:` : '';
+  return `${where}${what} ${p.message}`;
+}
+
+const truncate = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
+
+/** Keeps the first `cap` problems in full and counts the rest. */
+export class ProblemLog {
+  readonly kept: Problem[] = [];
+  notShown = 0;
+  constructor(private readonly cap: number) {}
+  add(p: Problem): void {
+    if (this.kept.length < this.cap) this.kept.push(p);
+    else this.notShown++;
+  }
+  get total(): number {
+    return this.kept.length + this.notShown;
+  }
+}

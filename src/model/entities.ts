@@ -1,0 +1,96 @@
+/**
+ * The roster entities as the store keeps them: table, the columns extracted from `data` for
+ * indexes, and the references each record makes (checked at import, served as GUIDRefs).
+ * `data` is the canonical OneRoster 1.2-superset record without sourcedId/status/dateLastModified,
+ * with GUIDRefs stored as {sourcedId, type}.
+ */
+export type EntityName = 'orgs' | 'academicSessions' | 'courses' | 'classes' | 'users' | 'enrollments' | 'demographics';
+
+/** A reference from one record to another, as an SQL expression over `data` yielding sourcedIds. */
+export type Reference = { field: string; target: EntityName; sql: string; many?: boolean };
+
+export type EntityDef = {
+  name: EntityName;
+  table: string;
+  /** Extracted columns: column name -> SQL expression over `data`. */
+  columns: Record<string, string>;
+  references: Reference[];
+};
+
+const ref = (path: string) => `data->'${path}'->>'sourcedId'`;
+const refs = (path: string) => `jsonb_array_elements(coalesce(data->'${path}', '[]'::jsonb))->>'sourcedId'`;
+
+export const ENTITIES: Record<EntityName, EntityDef> = {
+  orgs: {
+    name: 'orgs',
+    table: 'orgs',
+    columns: { type: `data->>'type'`, parent_sourced_id: ref('parent') },
+    references: [{ field: 'parentSourcedId', target: 'orgs', sql: ref('parent') }],
+  },
+  academicSessions: {
+    name: 'academicSessions',
+    table: 'academic_sessions',
+    columns: { type: `data->>'type'`, parent_sourced_id: ref('parent') },
+    references: [{ field: 'parentSourcedId', target: 'academicSessions', sql: ref('parent') }],
+  },
+  courses: {
+    name: 'courses',
+    table: 'courses',
+    columns: { org_sourced_id: ref('org') },
+    references: [
+      { field: 'schoolYearSourcedId', target: 'academicSessions', sql: ref('schoolYear') },
+      { field: 'orgSourcedId', target: 'orgs', sql: ref('org') },
+    ],
+  },
+  classes: {
+    name: 'classes',
+    table: 'classes',
+    columns: {
+      course_sourced_id: ref('course'),
+      school_sourced_id: ref('school'),
+      term_sourced_ids: `array(select t->>'sourcedId' from jsonb_array_elements(data->'terms') t)`,
+    },
+    references: [
+      { field: 'courseSourcedId', target: 'courses', sql: ref('course') },
+      { field: 'schoolSourcedId', target: 'orgs', sql: ref('school') },
+      { field: 'termSourcedIds', target: 'academicSessions', sql: refs('terms'), many: true },
+    ],
+  },
+  users: {
+    name: 'users',
+    table: 'users',
+    columns: {
+      // The primary role at the primary org, else the first primary role, else the first role.
+      role: `coalesce(
+        (select r->>'role' from jsonb_array_elements(data->'roles') r
+          where r->>'roleType' = 'primary' and r->'org'->>'sourcedId' = data->'primaryOrg'->>'sourcedId' limit 1),
+        (select r->>'role' from jsonb_array_elements(data->'roles') r where r->>'roleType' = 'primary' limit 1),
+        data->'roles'->0->>'role')`,
+      org_sourced_ids: `array(select distinct r->'org'->>'sourcedId' from jsonb_array_elements(data->'roles') r)`,
+    },
+    references: [
+      { field: 'orgSourcedIds', target: 'orgs', sql: `jsonb_array_elements(data->'roles')->'org'->>'sourcedId'`, many: true },
+      { field: 'primaryOrgSourcedId', target: 'orgs', sql: ref('primaryOrg') },
+      { field: 'agentSourcedIds', target: 'users', sql: refs('agents'), many: true },
+    ],
+  },
+  enrollments: {
+    name: 'enrollments',
+    table: 'enrollments',
+    columns: {
+      class_sourced_id: ref('class'),
+      user_sourced_id: ref('user'),
+      school_sourced_id: ref('school'),
+      role: `data->>'role'`,
+    },
+    references: [
+      { field: 'classSourcedId', target: 'classes', sql: ref('class') },
+      { field: 'schoolSourcedId', target: 'orgs', sql: ref('school') },
+      { field: 'userSourcedId', target: 'users', sql: ref('user') },
+    ],
+  },
+  demographics: { name: 'demographics', table: 'demographics', columns: {}, references: [] },
+};
+
+/** The order in which an import applies entities, so references point backwards. */
+export const APPLY_ORDER: EntityName[] = ['orgs', 'academicSessions', 'courses', 'classes', 'users', 'enrollments', 'demographics'];

@@ -1,0 +1,48 @@
+import Knex, { type Knex as KnexT } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { acquireDataDir } from './datadir-lock.js';
+
+// Postgres returns int8/numeric as strings by default; counts in Rollcall fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Engine = 'postgres' | 'pglite';
+
+export type Database = {
+  knex: KnexT;
+  engine: Engine;
+  /** Announce the URL this process serves, so a refused CLI command can name it. */
+  announce(url: string): void;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { databaseUrl: string; poolMax?: number }
+  /** `dataDir` undefined: an in-memory PGlite database (tests). */
+  | { dataDir?: string; command: string };
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if ('databaseUrl' in opts) {
+    const knex = Knex({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    await knex.raw('select 1');
+    return { knex, engine: 'postgres', announce: () => {}, close: () => knex.destroy() };
+  }
+  const lock = opts.dataDir ? acquireDataDir(opts.dataDir, opts.command) : undefined;
+  try {
+    const pglite = await PGlite.create(opts.dataDir);
+    const knex = Knex({ client: ClientPgLite as unknown as typeof Knex.Client, connection: () => ({ pglite }) } as KnexT.Config);
+    return {
+      knex,
+      engine: 'pglite',
+      announce: (url) => lock?.setUrl(url),
+      close: async () => {
+        await knex.destroy();
+        lock?.release();
+      },
+    };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import * as rosterStore from '../../migrations/20261123000100_roster_store.js';
+import type { Database } from './db.js';
+
+type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
+
+/** Listed explicitly so the same migrations run from source (tsx) and from a compiled build. */
+const MIGRATIONS: Array<[string, Migration]> = [['20261123000100_roster_store', rosterStore]];
+
+const source: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, m]) => m,
+};
+
+/** A fixed key for a Postgres advisory lock, so concurrent starters migrate one at a time. */
+const MIGRATION_LOCK_KEY = 727_165_001;
+
+/** Applies all pending migrations; returns the names applied. */
+export async function migrate(db: Database): Promise<string[]> {
+  const run = async () => {
+    const [, applied] = (await db.knex.migrate.latest({ migrationSource: source })) as [number, string[]];
+    return applied;
+  };
+  if (db.engine === 'pglite') return run(); // one owner process, one connection
+  const conn = await db.knex.client.acquireConnection();
+  try {
+    await conn.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await run();
+  } finally {
+    await conn.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await db.knex.client.releaseConnection(conn);
+  }
+}

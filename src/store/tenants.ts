@@ -1,0 +1,27 @@
+import type { Knex } from 'knex';
+
+/** Creates the tenant when missing; says whether it did. */
+export async function ensureTenant(db: Knex, id: string, name = id): Promise<boolean> {
+  const res = await db.raw('insert into tenants (id, name) values (?, ?) on conflict (id) do nothing returning id', [id, name]);
+  return res.rows.length > 0;
+}
+
+export async function tenantExists(db: Knex, id: string): Promise<boolean> {
+  const res = await db.raw('select 1 from tenants where id = ?', [id]);
+  return res.rows.length > 0;
+}
+
+export async function listTenants(db: Knex): Promise<string[]> {
+  const res = await db.raw('select id from tenants order by id');
+  return res.rows.map((r: { id: string }) => r.id);
+}
+
+/**
+ * Serialises writers of one tenant for the rest of the transaction and returns the store's clock
+ * for their changes: every record the transaction changes gets this dateLastModified (ms precision).
+ */
+export async function lockTenantForWrite(trx: Knex.Transaction, tenantId: string): Promise<Date> {
+  await trx.raw(`select pg_advisory_xact_lock(hashtext('rollcall:tenant:' || ?))`, [tenantId]);
+  const res = await trx.raw(`select date_trunc('milliseconds', clock_timestamp()) as ts`);
+  return res.rows[0].ts as Date;
+}
