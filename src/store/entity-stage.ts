@@ -66,20 +66,26 @@ export class EntityStage {
     return res.rows;
   }
 
-  /** References to records neither in the store nor among this file's good rows: flagged not ok. */
+  /** References to records neither in the store nor among this file's good rows: all of them listed, their rows flagged not ok. */
   async brokenReferences(): Promise<Array<{ line: number; field: string; id: string }>> {
     const broken: Array<{ line: number; field: string; id: string }> = [];
+    const seen = new Set<string>();
     for (const ref of this.def.references) {
       const target = ENTITIES[ref.target].table;
       const self = ref.target === this.def.name ? `and not exists (select 1 from ${STAGE} s2 where s2.sid = r.id and s2.ok)` : '';
       const res = await this.trx.raw(
-        `select r.line, r.id from (select s.line, ${ref.sql} as id from ${STAGE} s where s.ok and s.status = 'active') r
+        `select r.line, r.id from (select s.line, ${ref.sql} as id from ${STAGE} s where s.data is not null and s.status = 'active') r
          where r.id is not null
            and not exists (select 1 from ${target} t where t.tenant_id = ? and t.sourced_id = r.id) ${self}
          order by r.line`,
         [this.tenantId],
       );
-      for (const row of res.rows) broken.push({ line: row.line, field: ref.field, id: row.id });
+      for (const row of res.rows) {
+        // One report per row and id: in 1.1 the primary org is derived from orgSourcedIds.
+        const key = `${row.line}\u0000${row.id}`;
+        if (!seen.has(key)) broken.push({ line: row.line, field: ref.field, id: row.id });
+        seen.add(key);
+      }
       await this.reject(res.rows.map((r: { line: number }) => r.line));
     }
     return broken.sort((a, b) => a.line - b.line);

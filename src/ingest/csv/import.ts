@@ -98,11 +98,11 @@ function fileMode(spec: CsvFileSpec, pkg: CsvPackage, manifest: Manifest, log: P
   const mode = manifest.modes.get(spec.manifestKey);
   const present = pkg.files.includes(spec.file);
   if (!spec.versions.includes(manifest.version)) {
-    if (present) log.add({ file: spec.file, message: `is not part of OneRoster ${manifest.version} CSV; ignored` });
+    if (present) log.add({ file: spec.file, severity: 'warning', message: `is not part of OneRoster ${manifest.version} CSV; ignored` });
     return undefined;
   }
   if (mode === 'absent' || mode === undefined) {
-    if (present) log.add({ file: spec.file, message: `is in the package but the manifest ${mode ? 'says absent' : 'does not list it'}; ignored` });
+    if (present) log.add({ file: spec.file, severity: 'warning', message: `is in the package but the manifest ${mode ? 'says absent' : 'does not list it'}; ignored` });
     return undefined;
   }
   return mode;
@@ -184,6 +184,7 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
   await stage.reset();
   let batch: StagedRow[] = [];
   let pending: Promise<void> = Promise.resolve();
+  let columns: RowReader | undefined;
   const flush = async () => {
     await pending;
     pending = stage.add(batch);
@@ -191,6 +192,7 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
   };
   try {
     for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
+      columns = reader;
       report.rows++;
       const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
       problems.push(...reader.problems);
@@ -217,18 +219,13 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
     problems.push({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
   }
   for (const b of await stage.brokenReferences()) {
-    problems.push({ file: spec.file, line: b.line, column: columnOf(spec, job, b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
+    problems.push({ file: spec.file, line: b.line, column: columns?.columnOf(b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
   }
   const counts = await stage.apply();
   const swept = mode === 'bulk' ? await stage.sweep() : 0;
   const skippedRows = new Set(problems.filter((p) => p.line !== undefined).map((p) => p.line)).size;
   Object.assign(report, { ...counts, tombstoned: counts.tombstoned + swept, skipped: skippedRows });
   job.opts.onProgress?.(spec.file, report.rows);
-}
-
-function columnOf(spec: CsvFileSpec, job: Job, field: string): number | undefined {
-  const i = spec.columns[job.ctx.version]?.all.indexOf(field) ?? -1;
-  return i >= 0 ? i + 1 : undefined;
 }
 
 /** 1.2 roles.csv / userProfiles.csv: gathered by user, attached when users.csv is read. */
@@ -266,7 +263,7 @@ function finish(
   for (const f of pkg.files) {
     const base = f.replace(/\.csv$/i, '');
     if (f !== 'manifest.csv' && !CSV_FILES.some((s) => s.file === f)) {
-      log.add({ file: f, message: NOT_ROSTERING.includes(base) ? 'is not rostering data (gradebook/resources); ignored' : 'is not a OneRoster CSV file; ignored' });
+      log.add({ file: f, severity: 'warning', message: NOT_ROSTERING.includes(base) ? 'is not rostering data (gradebook/resources); ignored' : 'is not a OneRoster CSV file; ignored' });
     }
   }
   return {
@@ -278,7 +275,7 @@ function finish(
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
-    outcome: failed ? 'failed' : log.total > 0 ? 'partial' : 'succeeded',
+    outcome: failed ? 'failed' : log.errors > 0 ? 'partial' : 'succeeded',
     files,
     problems: log.kept,
     problemsNotShown: log.notShown,

@@ -6,12 +6,14 @@ export type Problem = {
   field?: string;
   value?: string;
   message: string;
+  /** Warnings (an ignored file, say) are reported but do not make the import partial. */
+  severity?: 'warning';
 };
 
 export function formatProblem(p: Problem): string {
   const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
   const what = p.field ? ` ${p.field}${p.value !== undefined ? `=${JSON.stringify(truncate(p.value))}` : ''}:` : '';
-  return `${where}${what} ${p.message}`;
+  return `${p.severity === 'warning' ? 'warning: ' : ''}${where}${what} ${p.message}`;
 }
 
 const truncate = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
@@ -21,11 +23,10 @@ export class ProblemLog {
   readonly kept: Problem[] = [];
   notShown = 0;
   constructor(private readonly cap: number) {}
+  errors = 0;
   add(p: Problem): void {
+    if (p.severity !== 'warning') this.errors++;
     if (this.kept.length < this.cap) this.kept.push(p);
     else this.notShown++;
-  }
-  get total(): number {
-    return this.kept.length + this.notShown;
   }
 }

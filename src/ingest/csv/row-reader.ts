@@ -36,13 +36,18 @@ export class RowReader {
     this.problems.length = 0;
   }
 
+  /** 1-based column of a field in this file's header. */
+  columnOf(field: string): number | undefined {
+    const i = this.index.get(field);
+    return i === undefined ? undefined : i + 1;
+  }
+
   has(field: string): boolean {
     return this.index.has(field);
   }
 
   problem(field: string, value: string | undefined, message: string): void {
-    const col = this.index.get(field);
-    this.problems.push({ file: this.file, line: this.line, column: col === undefined ? undefined : col + 1, field, value, message });
+    this.problems.push({ file: this.file, line: this.line, column: this.columnOf(field), field, value, message });
   }
 
   /** The trimmed cell, or undefined when the column is absent or the cell blank. */

@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import { createApp } from '../api/app.js';
+import { createClient } from '../auth/clients.js';
+import type { Config } from '../config.js';
+import { loadDemo } from '../demo/load-demo.js';
+import type { Logger } from '../log.js';
+import { listTenants } from '../store/tenants.js';
+import { describeDatabase, openStore } from './open-store.js';
+
+const DEMO_TENANT = 'demo';
+
+/** `rollcall serve`: migrate, seed the demo district into an empty store, serve HTTP until signalled. */
+export async function serve(config: Config, log: Logger): Promise<void> {
+  const db = await openStore(config, 'serve');
+  let demoCredentials: { clientId: string; clientSecret: string } | undefined;
+  if ((await listTenants(db.knex)).length === 0) {
+    log.info({ students: config.demoStudents }, 'empty store: loading the demo district');
+    const report = await loadDemo(db.knex, DEMO_TENANT, { students: config.demoStudents, seed: 1 });
+    log.info({ outcome: report.outcome, durationMs: report.durationMs, files: report.files.length }, 'demo district loaded');
+    const { client, clientSecret } = await createClient(db.knex, { tenant: DEMO_TENANT, name: 'Demo client' });
+    demoCredentials = { clientId: client.clientId, clientSecret };
+  }
+  const app = createApp({ db, config, log });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const base = config.publicUrl ?? `http://localhost:${port}`;
+  db.announce(base);
+  log.info({ port, database: db.engine }, 'listening');
+  printBanner(base, describeDatabase(config), demoCredentials);
+
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printBanner(base: string, database: string, demo?: { clientId: string; clientSecret: string }): void {
+  const lines = [
+    '',
+    `Rollcall is serving ${base}  (database: ${database})`,
+    `  OneRoster 1.1   ${base}/ims/oneroster/v1p1`,
+    `  OneRoster 1.2   ${base}/ims/oneroster/rostering/v1p2`,
+    `  Token URL       ${base}/oauth/token`,
+    `  Health          ${base}/health`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      `Loaded the demo district into tenant "${DEMO_TENANT}" and created an API client for it:`,
+      `  client id       ${demo.clientId}`,
+      `  client secret   ${demo.clientSecret}`,
+      '  (the secret is shown only now; it is stored hashed)',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
