@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { invalidInput } from './errors.js';
 
 /** Every setting Rollcall reads from the environment, validated in one place. */
 const Env = z.object({
@@ -27,10 +28,12 @@ export type Config = {
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+  // An empty variable means unset (compose files and shells often pass VAR= ).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = Env.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw invalidInput(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
   return {

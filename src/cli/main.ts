@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import fs from 'node:fs';
+import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { RollcallError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
@@ -17,7 +17,7 @@ const int = (name: string) => (v: string) => {
 function context(overrides: Partial<Config> = {}): { config: Config; log: Logger } {
   const config = { ...loadConfig(), ...overrides };
   // Logs go to stderr so stdout stays clean for reports and --json.
-  return { config, log: createLogger(config.logLevel, fs.createWriteStream('/dev/stderr')) };
+  return { config, log: createLogger(config.logLevel, pino.destination(2)) };
 }
 
 const program = new Command('rollcall')

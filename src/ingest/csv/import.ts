@@ -38,7 +38,6 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
     const report = await knex.transaction(async (trx) => {
       const tenantCreated = await ensureTenant(trx, opts.tenant);
       const ts = await lockTenantForWrite(trx, opts.tenant);
-      await EntityStage.prepare(trx);
       const ctx: MapContext = { version: manifest?.version ?? '1.1', orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
       const files: FileReport[] = [];
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
@@ -215,6 +214,7 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
     await pending.catch(() => {}); // the error that matters is already on its way
   }
   await pending;
+  await stage.seal();
   for (const d of await stage.duplicates()) {
     problems.push({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
   }

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { openDatabase } from '../../src/store/db.js';
+import { FIXTURE_1P1 } from '../helpers/csv-package.js';
+import { rollcall, startServer } from '../helpers/cli.js';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
+const env = { ROLLCALL_DATA_DIR: dataDir, ROLLCALL_DEMO_STUDENTS: '120', DATABASE_URL: '' };
+
+async function counts() {
+  const db = await openDatabase({ dataDir, command: 'test' });
+  try {
+    const q = async (sql: string) => (await db.knex.raw(sql)).rows[0].n as number;
+    return {
+      tenants: await q('select count(*)::int as n from tenants'),
+      users: await q('select count(*)::int as n from users'),
+      enrollments: await q('select count(*)::int as n from enrollments'),
+      clients: await q('select count(*)::int as n from api_clients'),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+describe('rollcall serve on the embedded database', () => {
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  test('first start loads the demo district, prints credentials, and owns the data folder', async () => {
+    const server = await startServer(env);
+    try {
+      const health = await fetch(`${server.url}/health`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite' });
+      assert.match(server.stdout(), /OneRoster 1\.1 +http:\/\/localhost:\d+\/ims\/oneroster\/v1p1/);
+      assert.match(server.stdout(), /Loaded the demo district into tenant "demo"/);
+      assert.match(server.stdout(), /client id +rc_\S+\n +client secret +\S{40,}/);
+
+      const refused = await rollcall(['import', FIXTURE_1P1, '--tenant', 'x'], env);
+      assert.equal(refused.code, 75);
+      assert.match(refused.stderr, new RegExp(`in use by \`rollcall serve\` \\(pid ${server.child.pid}, serving ${server.url}`));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a second start keeps the data and loads nothing again', async () => {
+    const before = await counts();
+    assert.equal(before.tenants, 1);
+    assert.ok(before.users > 120 && before.enrollments > 500, JSON.stringify(before));
+    const server = await startServer(env);
+    try {
+      assert.doesNotMatch(server.stdout(), /Loaded the demo district/);
+      assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    } finally {
+      await server.stop();
+    }
+    assert.deepEqual(await counts(), before);
+  });
+
+  test('with the server stopped, the CLI imports into the same folder', async () => {
+    const r = await rollcall(['import', FIXTURE_1P1, '--tenant', 'springfield', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.tenantCreated, true);
+    assert.equal(report.outcome, 'succeeded');
+  });
+});
