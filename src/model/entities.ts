@@ -6,8 +6,11 @@
  */
 export type EntityName = 'orgs' | 'academicSessions' | 'courses' | 'classes' | 'users' | 'enrollments' | 'demographics';
 
-/** A reference from one record to another, as an SQL expression over `data` yielding sourcedIds. */
-export type Reference = { field: string; target: EntityName; sql: string; many?: boolean };
+type Data = Record<string, unknown>;
+type GuidRef = { sourcedId: string } | undefined;
+
+/** A reference from one record to others: the sourcedIds it names, read from the canonical record. */
+export type Reference = { field: string; target: EntityName; ids: (data: Data) => string[] };
 
 export type EntityDef = {
   name: EntityName;
@@ -18,28 +21,33 @@ export type EntityDef = {
 };
 
 const ref = (path: string) => `data->'${path}'->>'sourcedId'`;
-const refs = (path: string) => `jsonb_array_elements(coalesce(data->'${path}', '[]'::jsonb))->>'sourcedId'`;
+/** ids of a single GUIDRef at `key`, or of an array of them. */
+const one = (key: string) => (d: Data) => {
+  const r = d[key] as GuidRef;
+  return r ? [r.sourcedId] : [];
+};
+const many = (key: string) => (d: Data) => ((d[key] as GuidRef[] | undefined) ?? []).map((r) => r!.sourcedId);
 
 export const ENTITIES: Record<EntityName, EntityDef> = {
   orgs: {
     name: 'orgs',
     table: 'orgs',
     columns: { type: `data->>'type'`, parent_sourced_id: ref('parent') },
-    references: [{ field: 'parentSourcedId', target: 'orgs', sql: ref('parent') }],
+    references: [{ field: 'parentSourcedId', target: 'orgs', ids: one('parent') }],
   },
   academicSessions: {
     name: 'academicSessions',
     table: 'academic_sessions',
     columns: { type: `data->>'type'`, parent_sourced_id: ref('parent') },
-    references: [{ field: 'parentSourcedId', target: 'academicSessions', sql: ref('parent') }],
+    references: [{ field: 'parentSourcedId', target: 'academicSessions', ids: one('parent') }],
   },
   courses: {
     name: 'courses',
     table: 'courses',
     columns: { org_sourced_id: ref('org') },
     references: [
-      { field: 'schoolYearSourcedId', target: 'academicSessions', sql: ref('schoolYear') },
-      { field: 'orgSourcedId', target: 'orgs', sql: ref('org') },
+      { field: 'schoolYearSourcedId', target: 'academicSessions', ids: one('schoolYear') },
+      { field: 'orgSourcedId', target: 'orgs', ids: one('org') },
     ],
   },
   classes: {
@@ -51,9 +59,9 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
       term_sourced_ids: `array(select t->>'sourcedId' from jsonb_array_elements(data->'terms') t)`,
     },
     references: [
-      { field: 'courseSourcedId', target: 'courses', sql: ref('course') },
-      { field: 'schoolSourcedId', target: 'orgs', sql: ref('school') },
-      { field: 'termSourcedIds', target: 'academicSessions', sql: refs('terms'), many: true },
+      { field: 'courseSourcedId', target: 'courses', ids: one('course') },
+      { field: 'schoolSourcedId', target: 'orgs', ids: one('school') },
+      { field: 'termSourcedIds', target: 'academicSessions', ids: many('terms') },
     ],
   },
   users: {
@@ -69,9 +77,9 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
       org_sourced_ids: `array(select distinct r->'org'->>'sourcedId' from jsonb_array_elements(data->'roles') r)`,
     },
     references: [
-      { field: 'orgSourcedIds', target: 'orgs', sql: `jsonb_array_elements(data->'roles')->'org'->>'sourcedId'`, many: true },
-      { field: 'primaryOrgSourcedId', target: 'orgs', sql: ref('primaryOrg') },
-      { field: 'agentSourcedIds', target: 'users', sql: refs('agents'), many: true },
+      { field: 'orgSourcedIds', target: 'orgs', ids: (d) => ((d.roles as Array<{ org: GuidRef }> | undefined) ?? []).map((r) => r.org!.sourcedId) },
+      { field: 'primaryOrgSourcedId', target: 'orgs', ids: one('primaryOrg') },
+      { field: 'agentSourcedIds', target: 'users', ids: many('agents') },
     ],
   },
   enrollments: {
@@ -84,9 +92,9 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
       role: `data->>'role'`,
     },
     references: [
-      { field: 'classSourcedId', target: 'classes', sql: ref('class') },
-      { field: 'schoolSourcedId', target: 'orgs', sql: ref('school') },
-      { field: 'userSourcedId', target: 'users', sql: ref('user') },
+      { field: 'classSourcedId', target: 'classes', ids: one('class') },
+      { field: 'schoolSourcedId', target: 'orgs', ids: one('school') },
+      { field: 'userSourcedId', target: 'users', ids: one('user') },
     ],
   },
   demographics: { name: 'demographics', table: 'demographics', columns: {}, references: [] },

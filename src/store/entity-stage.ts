@@ -1,30 +1,27 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
 
-/** A row on its way into the store. `data` is the canonical record as JSON text. */
-export type StagedRow = { line: number; sid: string; status: 'active' | 'tobedeleted'; ok: boolean; hash?: string; data?: string };
+/**
+ * A row on its way into the store. `data` is the canonical record as JSON text; `refs[i]` are the
+ * sourcedIds named by the entity's i-th reference.
+ */
+export type StagedRow = { line: number; sid: string; status: 'active' | 'tobedeleted'; ok: boolean; hash?: string; data?: string; refs?: string[][] };
 
 export type ApplyCounts = { created: number; updated: number; unchanged: number; tombstoned: number };
 
 const STAGE = 'import_stage';
 
-function stageJson(rows: StagedRow[]): string {
-  const parts = rows.map(
-    (r) =>
-      `{"line":${r.line},"sid":${JSON.stringify(r.sid)},"status":"${r.status}","ok":${r.ok}` +
-      (r.ok ? `,"hash":"${r.hash}","data":${r.data}}` : '}'),
-  );
-  return `[${parts.join(',')}]`;
-}
-
 /**
  * Applies one file's rows to one entity table inside the import's transaction: rows are staged in
- * a temporary table, checked as a set (duplicates, references), then merged so that a record
- * changes only when its content hash or status differs. Every write carries the import's clock.
+ * a temporary table, checked as a set (duplicates, references), then merged so that a record is
+ * written only when its content hash, status or source differs. The stage keeps `data` as json
+ * (text, checked but not decomposed): only rows that are new or changed are ever built as jsonb, so an unchanged re-import is a pass
+ * of key and hash comparisons. Every write carries the import's clock.
  */
 export class EntityStage {
   private readonly def: EntityDef;
   private readonly cols: string[];
+  private tombstoneRows = 0;
 
   constructor(
     private readonly trx: Knex.Transaction,
@@ -37,33 +34,46 @@ export class EntityStage {
     this.cols = Object.keys(this.def.columns);
   }
 
+  private get refColumns(): string {
+    return this.def.references.map((_, i) => `, r${i} text[]`).join('');
+  }
+
   /** A fresh, unindexed stage: rows load fastest without an index. */
   async reset(): Promise<void> {
     await this.trx.raw(`drop table if exists ${STAGE}`);
     await this.trx.raw(`create temp table ${STAGE} (
-      line int not null, sid text collate "C" not null, status text not null, ok boolean not null, hash text, data jsonb
+      line int not null, sid text collate "C" not null, status text not null, ok boolean not null, hash text, data_json json${this.refColumns}
     ) on commit drop`);
   }
 
+  /** The sourcedIds each reference of a record names, in the order of the entity's references. */
+  referencesOf(data: Record<string, unknown>): string[][] {
+    return this.def.references.map((r) => r.ids(data));
+  }
+
+  async add(rows: StagedRow[]): Promise<void> {
+    if (!rows.length) return;
+    const parts = rows.map((r) => {
+      if (r.ok && r.status === 'tobedeleted') this.tombstoneRows++;
+      const head = `{"line":${r.line},"sid":${JSON.stringify(r.sid)},"status":"${r.status}","ok":${r.ok}`;
+      if (!r.ok || r.data === undefined) return `${head}}`;
+      const refs = (r.refs ?? []).map((ids, i) => `,"r${i}":${JSON.stringify(ids)}`).join('');
+      return `${head},"hash":"${r.hash}","data_json":${r.data}${refs}}`;
+    });
+    await this.trx.raw(
+      `insert into ${STAGE} select * from json_to_recordset(?::json)
+         as r(line int, sid text, status text, ok boolean, hash text, data_json json${this.refColumns})`,
+      [`[${parts.join(',')}]`],
+    );
+  }
+
   /**
-   * Once loaded: index by sourcedId (one bulk build) and gather statistics. Right after a big load
-   * the target tables' statistics are stale, and the index keeps every later plan (duplicates,
-   * references, merge, sweep) at index lookups instead of a nested loop over the whole stage.
+   * Once loaded: index by sourcedId (one bulk build) and gather statistics. The index keeps every
+   * later plan (duplicates, references, merge, sweep) at index lookups whatever the estimates.
    */
   async seal(): Promise<void> {
     await this.trx.raw(`create index on ${STAGE} (sid)`);
     await this.trx.raw(`analyze ${STAGE} (sid)`);
-  }
-
-  private tombstoneRows = 0;
-
-  async add(rows: StagedRow[]): Promise<void> {
-    if (!rows.length) return;
-    for (const r of rows) if (r.ok && r.status === 'tobedeleted') this.tombstoneRows++;
-    await this.trx.raw(
-      `insert into ${STAGE} select * from jsonb_to_recordset(?::jsonb) as r(line int, sid text, status text, ok boolean, hash text, data jsonb)`,
-      [stageJson(rows)],
-    );
   }
 
   /** Later rows repeating a sourcedId: flagged not ok, returned with the line of the first. */
@@ -80,14 +90,14 @@ export class EntityStage {
   async brokenReferences(): Promise<Array<{ line: number; field: string; id: string }>> {
     const broken: Array<{ line: number; field: string; id: string }> = [];
     const seen = new Set<string>();
-    for (const ref of this.def.references) {
+    for (const [i, ref] of this.def.references.entries()) {
       const target = ENTITIES[ref.target].table;
-      const self = ref.target === this.def.name ? `and not exists (select 1 from ${STAGE} s2 where s2.sid = r.id and s2.ok)` : '';
+      const self = ref.target === this.def.name ? `and not exists (select 1 from ${STAGE} s2 where s2.sid = x.id and s2.ok)` : '';
       const res = await this.trx.raw(
-        `select r.line, r.id from (select s.line, ${ref.sql} as id from ${STAGE} s where s.data is not null and s.status = 'active') r
-         where r.id is not null
-           and not exists (select 1 from ${target} t where t.tenant_id = ? and t.sourced_id = r.id) ${self}
-         order by r.line`,
+        `select s.line, x.id from ${STAGE} s cross join unnest(s.r${i}) as x(id)
+         where s.data_json is not null and s.status = 'active'
+           and not exists (select 1 from ${target} t where t.tenant_id = ? and t.sourced_id = x.id) ${self}
+         order by s.line`,
         [this.tenantId],
       );
       for (const row of res.rows) {
@@ -103,41 +113,44 @@ export class EntityStage {
 
   private async reject(lines: number[]): Promise<void> {
     if (!lines.length) return;
-    await this.trx.raw(
-      `update ${STAGE} set ok = false where line in (select jsonb_array_elements_text(?::jsonb)::int)`,
-      [JSON.stringify(lines)],
-    );
+    await this.trx.raw(`update ${STAGE} set ok = false where line in (select jsonb_array_elements_text(?::jsonb)::int)`, [JSON.stringify(lines)]);
   }
 
-  /** Upserts active rows and tombstones rows marked tobedeleted. */
+  /** Upserts new and changed active rows and tombstones rows marked tobedeleted. */
   async apply(): Promise<ApplyCounts> {
     const { table } = this.def;
     const colList = this.cols.map((c) => `, ${c}`).join('');
     const colExprs = this.cols.map((c) => `, ${this.def.columns[c]}`).join('');
     const colUpdates = this.cols.map((c) => `, ${c} = excluded.${c}`).join('');
     const changed = 't.content_hash <> excluded.content_hash or t.status <> excluded.status';
+    const total = (await this.trx.raw(`select count(*)::int as n from ${STAGE} where ok`)).rows[0].n as number;
     const upsert = await this.trx.raw(
       `with upserted as (
         insert into ${table} as t (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data${colList})
-        select ?, sid, 'active', ?, hash, ?, data${colExprs} from ${STAGE} where ok and status = 'active'
+        select ?, s.sid, 'active', ?, s.hash, ?, d.data${colExprs}
+        from ${STAGE} s cross join lateral (select s.data_json::jsonb as data) d
+        where s.ok and s.status = 'active'
+          and not exists (select 1 from ${table} u where u.tenant_id = ? and u.sourced_id = s.sid
+                            and u.content_hash = s.hash and u.status = 'active' and u.source = ?)
         on conflict (tenant_id, sourced_id) do update set
           status = excluded.status, content_hash = excluded.content_hash, source = excluded.source, data = excluded.data${colUpdates},
           date_last_modified = case when ${changed} then excluded.date_last_modified else t.date_last_modified end
-        where ${changed} or t.source <> excluded.source
         returning (xmax = 0) as created, date_last_modified = ? as changed
       )
-      select count(*) filter (where created) as created, count(*) filter (where changed and not created) as updated,
-             (select count(*) from ${STAGE} where ok) as total from upserted`,
-      [this.tenantId, this.ts, this.source, this.ts],
+      select count(*) filter (where created)::int as created, count(*) filter (where changed and not created)::int as updated from upserted`,
+      [this.tenantId, this.ts, this.source, this.tenantId, this.source, this.ts],
     );
-    const { created, updated, total } = upsert.rows[0];
-    if (!this.tombstoneRows) return { created, updated, tombstoned: 0, unchanged: total - created - updated };
-    const del = await this.trx.raw(
-      `update ${table} t set status = 'tobedeleted', date_last_modified = ?, source = ?
-       from ${STAGE} s where s.ok and s.status = 'tobedeleted' and t.tenant_id = ? and t.sourced_id = s.sid and t.status = 'active'`,
-      [this.ts, this.source, this.tenantId],
-    );
-    const tombstoned = del.rowCount ?? 0;
+    const { created, updated } = upsert.rows[0];
+    let tombstoned = 0;
+    if (this.tombstoneRows) {
+      const del = await this.trx.raw(
+        `update ${table} t set status = 'tobedeleted', date_last_modified = ?, source = ?
+         from ${STAGE} s where s.ok and s.status = 'tobedeleted' and t.tenant_id = ? and t.sourced_id = s.sid and t.status = 'active'`,
+        [this.ts, this.source, this.tenantId],
+      );
+      tombstoned = del.rowCount ?? 0;
+    }
+    if (created + updated + tombstoned > 1000) await this.trx.raw(`analyze ${table}`); // fresh statistics for the next file's checks
     return { created, updated, tombstoned, unchanged: total - created - updated - tombstoned };
   }
 

@@ -201,8 +201,9 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
       }
       if (!ok) batch.push({ line: row.line, sid, status, ok: false });
       else {
-        const json = data ? JSON.stringify(data) : '{}';
-        batch.push({ line: row.line, sid, status, ok: true, data: json, hash: createHash('md5').update(json).digest('base64') });
+        const json = data ? JSON.stringify(data) : undefined;
+        const hash = json && createHash('md5').update(json).digest('base64');
+        batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && stage.referencesOf(data) });
       }
       if (batch.length >= BATCH) {
         await flush();
