@@ -22,6 +22,8 @@ export class EntityStage {
   private readonly def: EntityDef;
   private readonly cols: string[];
   private tombstoneRows = 0;
+  /** Staged rows that were not applied (invalid, duplicate, or with a broken reference); known after apply(). */
+  rejected = 0;
 
   constructor(
     private readonly trx: Knex.Transaction,
@@ -141,6 +143,7 @@ export class EntityStage {
       [this.tenantId, this.ts, this.source, this.tenantId, this.source, this.ts],
     );
     const { created, updated } = upsert.rows[0];
+    this.rejected = (await this.trx.raw(`select count(*)::int as n from ${STAGE} where not ok`)).rows[0].n;
     let tombstoned = 0;
     if (this.tombstoneRows) {
       const del = await this.trx.raw(

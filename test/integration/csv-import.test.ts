@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { importCsv } from '../../src/ingest/csv/import.js';
 import { formatReport, type ImportReport } from '../../src/ingest/csv/report.js';
@@ -6,6 +8,7 @@ import type { Database } from '../../src/store/db.js';
 import { fixturePackage, FIXTURE_1P1, manifest, packageWith } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
 import { changedKeys, snapshot } from '../helpers/store-snapshot.js';
+import { zipFolder } from '../helpers/zip-folder.js';
 
 const file = (r: ImportReport, name: string) => r.files.find((f) => f.file === name)!;
 const problemsOf = (r: ImportReport, name: string) => r.problems.filter((p) => p.file === name);
@@ -45,6 +48,17 @@ for (const engine of engines()) {
       const course = (await db.knex.raw(`select data from courses where tenant_id = 'fresh' and sourced_id = 'crs-3'`)).rows[0];
       assert.equal(course.data.title, 'Biology, Honors');
       assert.deepEqual(course.data.subjects, ['Science', 'Life Science']);
+    });
+
+    test('a zip of the same files (in a folder inside the zip) imports the same records', async () => {
+      const zip = await zipFolder(FIXTURE_1P1, path.join(os.tmpdir(), `rollcall-${process.pid}-fixture.zip`), 'export-2026-11-23');
+      const tenant = `t${++n}`;
+      const r = await importCsv(db.knex, { location: zip, tenant });
+      assert.equal(r.outcome, 'succeeded', formatReport(r));
+      const fromFolder = await snapshot(db.knex, await seeded());
+      const fromZip = await snapshot(db.knex, tenant);
+      assert.deepEqual([...fromZip.keys()].sort(), [...fromFolder.keys()].sort());
+      assert.deepEqual([...fromZip.values()].map((v) => v.hash).sort(), [...fromFolder.values()].map((v) => v.hash).sort());
     });
 
     test('re-importing the same files changes nothing', async () => {

@@ -114,24 +114,29 @@ async function orgTypes(trx: Knex.Transaction, tenant: string): Promise<Map<stri
 
 async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): Promise<FileReport> {
   const report = emptyFile(spec.file, mode, 'imported');
-  const problems: Problem[] = [];
+  const mark = job.log.mark();
+  const problem: Report = (p) => {
+    report.problems++;
+    job.log.add(p);
+  };
   try {
     await job.trx.transaction(async (sp) => {
-      if (spec.target === 'roles' || spec.target === 'userProfiles') await foldIntoUsers(job, spec, report, problems);
-      else await applyEntity({ ...job, trx: sp }, spec, spec.target, mode, report, problems);
+      if (spec.target === 'roles' || spec.target === 'userProfiles') await foldIntoUsers(job, spec, report, problem);
+      else await applyEntity({ ...job, trx: sp }, spec, spec.target, mode, report, problem);
     });
   } catch (e) {
     if (!(e instanceof CsvFormatError)) throw e;
+    job.log.rewind(mark); // row problems of a file that imports nothing would only mislead
     Object.assign(report, emptyFile(spec.file, mode, 'failed'));
-    problems.length = 0;
-    problems.push({ file: spec.file, line: e.line, column: e.column, message: `${e.message}; nothing from this file was imported` });
+    problem({ file: spec.file, line: e.line, column: e.column, message: `${e.message}; nothing from this file was imported` });
     if (spec.target === 'roles') job.ctx.rolesByUser.clear();
     if (spec.target === 'userProfiles') job.ctx.profilesByUser.clear();
   }
-  report.problems = problems.length;
-  problems.forEach((p) => job.log.add(p));
   return report;
 }
+
+/** Records one problem of the file being imported. */
+type Report = (p: Problem) => void;
 
 /** Reads the header, checks it against the version's columns, and yields data rows. */
 async function* rowsOf(job: Job, spec: CsvFileSpec): AsyncGenerator<{ row: CsvRow; reader: RowReader; metadataColumns: string[] }> {
@@ -178,12 +183,13 @@ function readStatus(r: RowReader): 'active' | 'tobedeleted' | undefined {
   return undefined;
 }
 
-async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode: 'bulk' | 'delta', report: FileReport, problems: Problem[]) {
+async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode: 'bulk' | 'delta', report: FileReport, problem: Report) {
   const stage = new EntityStage(job.trx, entity, job.opts.tenant, job.source, job.ts);
   await stage.reset();
   let batch: StagedRow[] = [];
   let pending: Promise<void> = Promise.resolve();
   let columns: RowReader | undefined;
+  let unstaged = 0; // rows without a usable sourcedId or status never reach the stage
   const flush = async () => {
     await pending;
     pending = stage.add(batch);
@@ -194,9 +200,9 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
       columns = reader;
       report.rows++;
       const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
-      problems.push(...reader.problems);
+      reader.problems.forEach(problem);
       if (sid === undefined || status === undefined) {
-        report.skipped++;
+        unstaged++;
         continue;
       }
       if (!ok) batch.push({ line: row.line, sid, status, ok: false });
@@ -217,28 +223,27 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
   await pending;
   await stage.seal();
   for (const d of await stage.duplicates()) {
-    problems.push({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
+    problem({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
   }
   for (const b of await stage.brokenReferences()) {
-    problems.push({ file: spec.file, line: b.line, column: columns?.columnOf(b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
+    problem({ file: spec.file, line: b.line, column: columns?.columnOf(b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
   }
   const counts = await stage.apply();
   const swept = mode === 'bulk' ? await stage.sweep() : 0;
-  const skippedRows = new Set(problems.filter((p) => p.line !== undefined).map((p) => p.line)).size;
-  Object.assign(report, { ...counts, tombstoned: counts.tombstoned + swept, skipped: skippedRows });
+  Object.assign(report, { ...counts, tombstoned: counts.tombstoned + swept, skipped: unstaged + stage.rejected });
   job.opts.onProgress?.(spec.file, report.rows);
 }
 
 /** 1.2 roles.csv / userProfiles.csv: gathered by user, attached when users.csv is read. */
-async function foldIntoUsers(job: Job, spec: CsvFileSpec, report: FileReport, problems: Problem[]) {
+async function foldIntoUsers(job: Job, spec: CsvFileSpec, report: FileReport, problem: Report) {
   const target = spec.target === 'roles' ? job.ctx.rolesByUser : job.ctx.profilesByUser;
   const seen = new Map<string, number>();
   for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
     report.rows++;
     const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
-    problems.push(...reader.problems);
+    reader.problems.forEach(problem);
     if (sid !== undefined && seen.has(sid)) {
-      problems.push({ file: spec.file, line: row.line, column: 1, field: 'sourcedId', value: sid, message: `duplicates the sourcedId of line ${seen.get(sid)}; skipped` });
+      problem({ file: spec.file, line: row.line, column: 1, field: 'sourcedId', value: sid, message: `duplicates the sourcedId of line ${seen.get(sid)}; skipped` });
       report.skipped++;
       continue;
     }

@@ -24,6 +24,18 @@ export class ProblemLog {
   notShown = 0;
   constructor(private readonly cap: number) {}
   errors = 0;
+
+  /** Where the log stands, to undo what a file added when the whole file is rejected. */
+  mark(): { kept: number; notShown: number; errors: number } {
+    return { kept: this.kept.length, notShown: this.notShown, errors: this.errors };
+  }
+
+  rewind(m: { kept: number; notShown: number; errors: number }): void {
+    this.kept.length = m.kept;
+    this.notShown = m.notShown;
+    this.errors = m.errors;
+  }
+
   add(p: Problem): void {
     if (p.severity !== 'warning') this.errors++;
     if (this.kept.length < this.cap) this.kept.push(p);
