@@ -49,6 +49,7 @@ function printBanner(base: string, database: string, demo?: { clientId: string; 
     `  OneRoster 1.2   ${base}/ims/oneroster/rostering/v1p2`,
     `  Token URL       ${base}/oauth/token`,
     `  Health          ${base}/health`,
+    '  (this version serves /health only; the OneRoster API and token endpoint are the next to land)',
   ];
   if (demo) {
     lines.push(
