@@ -1,0 +1,51 @@
+import { ENTITIES, type EntityName } from '../model/entities.js';
+import type { OneRosterVersion } from '../model/vocab.js';
+import type { CollectionParams } from './collection-params.js';
+import { compileFilter, type SqlFragment } from './compile-filter.js';
+import { lookupField } from './registry/index.js';
+
+export type CollectionQuery = {
+  entity: EntityName;
+  version: OneRosterVersion;
+  tenant: string;
+  /**
+   * Conditions the caller imposes (the endpoint's own restriction such as role = student, a
+   * client's sharing scope): ANDed around the client's filter, so no OR in it can widen them.
+   */
+  scope: SqlFragment[];
+  params: CollectionParams;
+};
+
+/** The WHERE clause: tenant, then each scope condition, then the client's filter in its own parentheses. */
+export function whereOf(q: CollectionQuery): SqlFragment {
+  const parts: SqlFragment[] = [{ sql: 'r.tenant_id = ?', bindings: [q.tenant] }, ...q.scope.map((s) => ({ sql: `(${s.sql})`, bindings: s.bindings }))];
+  if (q.params.filter) {
+    const f = compileFilter(q.params.filter, q.entity, q.version);
+    parts.push({ sql: `(${f.sql})`, bindings: f.bindings });
+  }
+  return { sql: parts.map((p) => p.sql).join(' and '), bindings: parts.flatMap((p) => p.bindings) };
+}
+
+/** ORDER BY (sort key, sourcedId): a stable order, so offset pages never overlap or skip. */
+export function orderOf(q: CollectionQuery): SqlFragment {
+  const dir = q.params.descending ? 'desc' : 'asc';
+  const tiebreak = `r.sourced_id ${dir}`;
+  if (!q.params.sort || q.params.sort === 'sourcedId') return { sql: tiebreak, bindings: [] };
+  const field = lookupField(q.entity, q.version, q.params.sort)!;
+  const key = field.type === 'text' || field.type === 'enum' || field.type === 'date' || field.type === 'id' ? `(${field.sql}) collate "C"` : field.sql;
+  return { sql: `${key} ${dir}, ${tiebreak}`, bindings: field.metadataKey === undefined ? [] : [field.metadataKey] };
+}
+
+/** The page of rows and the total count for a collection request. */
+export function buildCollectionQuery(q: CollectionQuery): { page: SqlFragment; count: SqlFragment } {
+  const table = ENTITIES[q.entity].table;
+  const where = whereOf(q);
+  const order = orderOf(q);
+  return {
+    page: {
+      sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,
+      bindings: [...where.bindings, ...order.bindings, String(q.params.limit), String(q.params.offset)],
+    },
+    count: { sql: `select count(*)::int as total from ${table} r where ${where.sql}`, bindings: where.bindings },
+  };
+}
