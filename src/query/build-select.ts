@@ -26,14 +26,20 @@ export function whereOf(q: CollectionQuery): SqlFragment {
   return { sql: parts.map((p) => p.sql).join(' and '), bindings: parts.flatMap((p) => p.bindings) };
 }
 
+/** The sort key (without the sourcedId tiebreak), or undefined when sorting by sourcedId alone. */
+export function sortKeyOf(q: CollectionQuery): (SqlFragment & { seekable: boolean; name: string }) | undefined {
+  if (!q.params.sort || q.params.sort === 'sourcedId') return undefined;
+  const field = lookupField(q.entity, q.version, q.params.sort)!;
+  const sql = field.type === 'text' || field.type === 'enum' || field.type === 'date' || field.type === 'id' ? `(${field.sql}) collate "C"` : field.sql;
+  return { sql, bindings: field.metadataKey === undefined ? [] : [field.metadataKey], seekable: field.seekable === true, name: q.params.sort };
+}
+
 /** ORDER BY (sort key, sourcedId): a stable order, so offset pages never overlap or skip. */
 export function orderOf(q: CollectionQuery): SqlFragment {
   const dir = q.params.descending ? 'desc' : 'asc';
   const tiebreak = `r.sourced_id ${dir}`;
-  if (!q.params.sort || q.params.sort === 'sourcedId') return { sql: tiebreak, bindings: [] };
-  const field = lookupField(q.entity, q.version, q.params.sort)!;
-  const key = field.type === 'text' || field.type === 'enum' || field.type === 'date' || field.type === 'id' ? `(${field.sql}) collate "C"` : field.sql;
-  return { sql: `${key} ${dir}, ${tiebreak}`, bindings: field.metadataKey === undefined ? [] : [field.metadataKey] };
+  const key = sortKeyOf(q);
+  return key ? { sql: `${key.sql} ${dir}, ${tiebreak}`, bindings: key.bindings } : { sql: tiebreak, bindings: [] };
 }
 
 /** The page of rows and the total count for a collection request. */

@@ -18,6 +18,8 @@ export type FieldDef = {
   /** For enums: the vocabulary, to normalise literals. */
   values?: readonly string[];
   sortable?: boolean;
+  /** A NOT NULL column: pages sorted by it can seek by (key, sourcedId) instead of counting an offset. */
+  seekable?: boolean;
   /**
    * For 1.1 `role`: the indexed column behind `sql`, and served values that stand for several stored
    * ones (administrator → the 1.2 admin roles), so `=` and `!=` can use the index.
@@ -57,7 +59,7 @@ export const refArray = (key: string): FieldDef => ({
 
 /** Fields every entity has. */
 export const BASE_FIELDS: Record<string, FieldDef> = {
-  sourcedId: col('sourced_id', 'id'),
-  status: col('status', 'enum', { values: ['active', 'tobedeleted'] }),
-  dateLastModified: col('date_last_modified', 'datetime'),
+  sourcedId: col('sourced_id', 'id', { seekable: true }),
+  status: col('status', 'enum', { values: ['active', 'tobedeleted'], seekable: true }),
+  dateLastModified: col('date_last_modified', 'datetime', { seekable: true }),
 };

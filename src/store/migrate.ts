@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import * as rosterStore from '../../migrations/20261123000100_roster_store.js';
+import * as tenantDataVersion from '../../migrations/20261123000200_tenant_data_version.js';
 import type { Database } from './db.js';
 
 type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
 
 /** Listed explicitly so the same migrations run from source (tsx) and from a compiled build. */
-const MIGRATIONS: Array<[string, Migration]> = [['20261123000100_roster_store', rosterStore]];
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['20261123000100_roster_store', rosterStore],
+  ['20261123000200_tenant_data_version', tenantDataVersion],
+];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => MIGRATIONS,

@@ -1,0 +1,60 @@
+// npm run bench:paging [-- --students N --classes-per-student K --engines postgres,pglite]
+// Imports a generated district (default ~1,000,000 enrollments), then crawls
+// enrollments?filter=status='active'&limit=5000 to the end through the pager, printing the latency
+// of the first, middle and last pages, and what a cold OFFSET query costs at the last page.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { writeDemoCsv } from '../src/demo/generate.js';
+
+const { values } = parseArgs({
+  options: {
+    students: { type: 'string', default: '49300' },
+    'classes-per-student': { type: 'string', default: '20' },
+    engines: { type: 'string', default: 'postgres,pglite' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const students = Number(values.students);
+const classesPerStudent = Number(values['classes-per-student']);
+const out = path.resolve('bench/out');
+const district = path.join(out, `district-${students}-${classesPerStudent}`);
+if (!fs.existsSync(path.join(district, 'manifest.csv'))) await writeDemoCsv(district, { students, classesPerStudent, seed: 7 });
+
+const results: Array<Record<string, any>> = [];
+for (const engine of values.engines!.split(',')) {
+  let target: string;
+  let cleanup: () => void;
+  if (engine === 'postgres') {
+    const name = `rollcall_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: values['database-url'] });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(values['database-url']!);
+    url.pathname = `/${name}`;
+    target = url.toString();
+    cleanup = () => spawnSync('psql', [values['database-url']!, '-qc', `drop database if exists ${name} with (force)`]);
+  } else {
+    target = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-bench-'));
+    cleanup = () => fs.rmSync(target, { recursive: true, force: true });
+  }
+  try {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/paging-run.ts', target, district], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (run.status !== 0) throw new Error(`${engine} run failed (exit ${run.status})`);
+    const r = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    results.push(r);
+    console.log(`\n${engine}: ${r.total} active enrollments, ${r.pages} pages of 5000, crawl ${r.crawlSeconds} s (${r.recordsPerSecond} records/s)`);
+    console.table({
+      first: r.first, middle: r.middle, 'second to last': r.secondToLast, last: r.last,
+    });
+    console.log(`  last page / first page: ${(r.last.ms / r.first.ms).toFixed(2)}x; a cold OFFSET query: first page ${r.coldOffsetFirstMs} ms, last page ${r.coldOffsetLastMs} ms`);
+  } finally {
+    cleanup();
+  }
+}
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, `paging-${students}-${classesPerStudent}.json`), JSON.stringify({ cpus: os.cpus().length, node: process.version, results }, null, 2));
