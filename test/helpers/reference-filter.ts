@@ -50,7 +50,7 @@ export function accessors(entity: string, version: '1.1' | '1.2'): Record<string
       };
     case 'users': {
       const common: Record<string, Accessor> = {
-        ...base, username: t('username'), givenName: t('givenName'), familyName: t('familyName'), email: t('email'), identifier: t('identifier'),
+        ...base, username: t('username'), givenName: t('givenName'), familyName: t('familyName'), middleName: t('middleName'), email: t('email'), identifier: t('identifier'),
         enabledUser: { kind: 'boolean', get: prop('enabledUser') }, grades: { kind: 'text', get: list('grades'), array: true },
         'agents.sourcedId': { kind: 'id', get: refs('agents'), array: true },
         'metadata.microsoft.userFlags': { kind: 'text', get: (r) => r.data.metadata?.['microsoft.userFlags'] },

@@ -4,6 +4,8 @@ import { loadDemo } from '../../src/demo/load-demo.js';
 import { importCsv } from '../../src/ingest/csv/import.js';
 import { ENTITIES, type EntityName } from '../../src/model/entities.js';
 import { RollcallError } from '../../src/errors.js';
+import { buildCollectionQuery } from '../../src/query/build-select.js';
+import { readCollectionParams } from '../../src/query/collection-params.js';
 import { compileFilter } from '../../src/query/compile-filter.js';
 import { parseFilter } from '../../src/query/parse-filter.js';
 import type { Database } from '../../src/store/db.js';
@@ -125,6 +127,29 @@ for (const engine of engines()) {
       test(`${entity} v${version}: ${filter}`, async () => {
         const expected = rows.get(entity)!.filter((r) => evaluate(parseFilter(filter), r, accessors(entity, version))).map((r) => r.sourced_id).sort(byCodePoint);
         assert.deepEqual(await viaSql(db, entity, version, filter), expected);
+      });
+    }
+
+    for (const [sort, orderBy] of [['familyName', 'asc'], ['familyName', 'desc'], ['dateLastModified', 'desc'], ['middleName', 'asc'], ['role', 'desc']] as const) {
+      test(`users sorted by ${sort} ${orderBy}: same records in the same order as the reference`, async () => {
+        const fields = accessors('users', '1.1');
+        for (const filter of ["status='active'", "role='student' OR role='guardian'", "grades>='09' OR familyName~'a'"]) {
+          const params = readCollectionParams({ filter, sort, orderBy, limit: '10000' }, 'users', '1.1');
+          const { page } = buildCollectionQuery({ entity: 'users', version: '1.1', tenant: TENANT, scope: [], params });
+          const got = (await db.knex.raw(page.sql, page.bindings)).rows.map((r: { sourced_id: string }) => r.sourced_id);
+          const key = (r: StoreRow) => fields[sort].get(r) as string | undefined;
+          const dir = orderBy === 'desc' ? -1 : 1;
+          const expected = rows.get('users')!
+            .filter((r) => evaluate(parseFilter(filter), r, fields))
+            .sort((a, b) => {
+              const [x, y] = [key(a), key(b)];
+              // Postgres puts NULLs last ascending and first descending: nulls sort as the largest value.
+              const k = x === y ? 0 : x === undefined ? 1 : y === undefined ? -1 : byCodePoint(x, y);
+              return dir * (k || byCodePoint(a.sourced_id, b.sourced_id));
+            })
+            .map((r) => r.sourced_id);
+          assert.deepEqual(got, expected, filter);
+        }
       });
     }
 
