@@ -33,6 +33,10 @@ export function compileFilter(expr: FilterExpr, entity: EntityName, version: One
   if (!field) {
     throw invalidFilter(`Unknown filter field "${expr.field}" at character ${expr.position + 1}`, { field: expr.field, position: expr.position });
   }
+  if (expr.value.includes('\u0000')) {
+    // Postgres text cannot hold NUL, so no stored value contains one: refuse rather than fail in the database.
+    throw invalidFilter(`Filter value for "${expr.field}" at character ${expr.position + 1} contains a NUL character`, { field: expr.field, position: expr.position });
+  }
   const target: SqlFragment = { sql: field.sql, bindings: field.metadataKey === undefined ? [] : [field.metadataKey] };
   if (field.array) {
     const inner = comparison({ sql: 'e.v', bindings: [] }, { ...field, array: false }, expr);
