@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { writeDemoCsv } from '../src/demo/generate.js';
+import { engineTarget } from './engine-target.js';
 import { deltaPackages } from './delta-packages.js';
 
 const { values } = parseArgs({
@@ -37,22 +37,7 @@ console.log('rows per file:', counts);
 
 const results: unknown[] = [];
 for (const engine of values.engines!.split(',')) {
-  let target: string;
-  let cleanup = () => {};
-  if (engine === 'postgres') {
-    const name = `rollcall_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: values['database-url'] });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(values['database-url']!);
-    url.pathname = `/${name}`;
-    target = url.toString();
-    cleanup = () => spawnSync('psql', [values['database-url']!, '-qc', `drop database if exists ${name} with (force)`]);
-  } else {
-    target = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-bench-'));
-    cleanup = () => fs.rmSync(target, { recursive: true, force: true });
-  }
+  const { target, cleanup } = await engineTarget(engine, values['database-url']!);
   try {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', target, dataDir, delta, bulkMinusOne, String(named)], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,

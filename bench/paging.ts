@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { writeDemoCsv } from '../src/demo/generate.js';
+import { engineTarget } from './engine-target.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,22 +26,7 @@ if (!fs.existsSync(path.join(district, 'manifest.csv'))) await writeDemoCsv(dist
 
 const results: Array<Record<string, any>> = [];
 for (const engine of values.engines!.split(',')) {
-  let target: string;
-  let cleanup: () => void;
-  if (engine === 'postgres') {
-    const name = `rollcall_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: values['database-url'] });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(values['database-url']!);
-    url.pathname = `/${name}`;
-    target = url.toString();
-    cleanup = () => spawnSync('psql', [values['database-url']!, '-qc', `drop database if exists ${name} with (force)`]);
-  } else {
-    target = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-bench-'));
-    cleanup = () => fs.rmSync(target, { recursive: true, force: true });
-  }
+  const { target, cleanup } = await engineTarget(engine, values['database-url']!);
   try {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/paging-run.ts', target, district], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (run.status !== 0) throw new Error(`${engine} run failed (exit ${run.status})`);

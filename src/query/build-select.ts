@@ -42,11 +42,9 @@ export function orderOf(q: CollectionQuery): SqlFragment {
   return key ? { sql: `${key.sql} ${dir}, ${tiebreak}`, bindings: key.bindings } : { sql: tiebreak, bindings: [] };
 }
 
-/** The page of rows and the total count for a collection request. */
-export function buildCollectionQuery(q: CollectionQuery): { page: SqlFragment; count: SqlFragment } {
+/** The page of rows and the total count for a collection request (WHERE and ORDER BY passed in when already built). */
+export function buildCollectionQuery(q: CollectionQuery, where = whereOf(q), order = orderOf(q)): { page: SqlFragment; count: SqlFragment } {
   const table = ENTITIES[q.entity].table;
-  const where = whereOf(q);
-  const order = orderOf(q);
   return {
     page: {
       sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,

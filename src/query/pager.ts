@@ -27,11 +27,13 @@ export class Pager {
     return knex.transaction(
       async (trx) => {
         const version = (await trx.raw('select data_version from tenants where id = ?', [q.tenant])).rows[0]?.data_version ?? -1;
-        const { page, count } = buildCollectionQuery(q);
-        const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, whereOf(q), orderOf(q), String(version)]));
+        const where = whereOf(q);
+        const order = orderOf(q);
+        const { page, count } = buildCollectionQuery(q, where, order);
+        const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
-        const query = boundary ? seek(q, boundary) : page;
+        const query = boundary ? seek(q, where, order, boundary) : page;
         const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
         const last = rows[rows.length - 1];
@@ -65,9 +67,7 @@ function keyOf(row: PageRow, sort: string | undefined): string {
 }
 
 /** The same page found by seeking past the previous page's last row. */
-function seek(q: CollectionQuery, b: Boundary): SqlFragment {
-  const where = whereOf(q);
-  const order = orderOf(q);
+function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary): SqlFragment {
   const key = sortKeyOf(q);
   const cmp = q.params.descending ? '<' : '>';
   const after: SqlFragment = key
