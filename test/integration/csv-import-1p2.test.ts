@@ -45,7 +45,7 @@ for (const engine of engines()) {
 
       const t1 = await user('usr-t1');
       assert.deepEqual(t1.data.userProfiles, [
-        { profileId: 'prof-t1', profileType: 'lms', vendorId: 'canvas', applicationId: 'canvas-k12', description: 'Canvas account', credentials: [{ type: 'username', username: 'twright' }] },
+        { profileId: 'urn:oneroster:userprofile:prof-t1', profileType: 'lms', vendorId: 'canvas', applicationId: 'canvas-k12', description: 'Canvas account', credentials: [{ type: 'username', username: 'twright' }] },
       ]);
       assert.equal(t1.data.roles.length, 1, 'the invalid wizard role was skipped, the valid one kept');
       const all = JSON.stringify((await db.knex.raw(`select data from users where tenant_id = 'v12'`)).rows);

@@ -1,5 +1,5 @@
 import { ROLE_TYPES, ROLES_V1P2 } from '../../../model/vocab.js';
-import { BASE, type CsvFileSpec } from './spec.js';
+import { BASE, profileUri, type CsvFileSpec } from './spec.js';
 
 /** 1.2 roles.csv: one row per user role, folded into the user's `roles`. */
 export const rolesCsv: CsvFileSpec = {
@@ -19,7 +19,7 @@ export const rolesCsv: CsvFileSpec = {
       roleType: r.oneOf('roleType', ROLE_TYPES, true),
       role: r.oneOf('role', ROLES_V1P2, true, true),
       org: r.ref('orgSourcedId', 'org', true),
-      userProfile: r.str('userProfileSourcedId'),
+      userProfile: profileUri(r.str('userProfileSourcedId')),
       beginDate: r.date('beginDate'),
       endDate: r.date('endDate'),
     },

@@ -26,3 +26,12 @@ export type CsvFileSpec = {
 };
 
 export const BASE = ['sourcedId', 'status', 'dateLastModified'];
+
+/**
+ * 1.2 REST makes profile ids URIs (`profileId`, a role's `userProfile`) while 1.2 CSV names them by
+ * sourcedId: an id that is not already an absolute URI becomes `urn:oneroster:userprofile:<id>`.
+ */
+export function profileUri(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(id) ? id : `urn:oneroster:userprofile:${encodeURIComponent(id)}`;
+}

@@ -1,4 +1,4 @@
-import { BASE, type CsvFileSpec } from './spec.js';
+import { BASE, profileUri, type CsvFileSpec } from './spec.js';
 
 /** 1.2 userProfiles.csv, folded into the user's `userProfiles`. Passwords are never stored. */
 export const userProfilesCsv: CsvFileSpec = {
@@ -18,7 +18,7 @@ export const userProfilesCsv: CsvFileSpec = {
     return {
       userSourcedId: r.id('userSourcedId', true),
       profile: {
-        profileId: r.raw('sourcedId'),
+        profileId: profileUri(r.raw('sourcedId')),
         profileType: r.str('profileType', true),
         vendorId: r.str('vendorId', true),
         applicationId: r.str('applicationId'),

@@ -1,0 +1,54 @@
+import type { EntityName } from '../../model/entities.js';
+
+/** A store row as the serializers read it. */
+export type StoredRecord = { sourced_id: string; status: string; date_last_modified: Date; data: Record<string, any> };
+
+export type SerializeContext = {
+  /** Absolute URL of the version's base, e.g. https://host/ims/oneroster/rostering/v1p2 (for GUIDRef hrefs). */
+  baseUrl: string;
+};
+
+type Ref = { sourcedId: string; type: string } | undefined;
+
+const COLLECTION_OF: Record<string, string> = {
+  org: 'orgs', academicSession: 'academicSessions', course: 'courses', class: 'classes', user: 'users', resource: 'resources',
+};
+
+/** `{href, sourcedId, type}` with an absolute href to the referenced record's own endpoint. */
+export function guidRef(ctx: SerializeContext, ref: Ref) {
+  if (!ref) return undefined;
+  return { href: `${ctx.baseUrl}/${COLLECTION_OF[ref.type]}/${encodeURIComponent(ref.sourcedId)}`, sourcedId: ref.sourcedId, type: ref.type };
+}
+
+export function guidRefs(ctx: SerializeContext, refs: Ref[] | undefined) {
+  return refs?.length ? refs.map((r) => guidRef(ctx, r)!) : undefined;
+}
+
+/** OneRoster booleans are the strings "true" and "false". */
+export const bool = (v: unknown) => (v === undefined || v === null ? undefined : v ? 'true' : 'false');
+
+/** The base class fields: dateLastModified exactly YYYY-MM-DDTHH:mm:ss.sssZ. */
+export function base(r: StoredRecord) {
+  return { sourcedId: r.sourced_id, status: r.status, dateLastModified: r.date_last_modified.toISOString(), metadata: r.data.metadata };
+}
+
+/** Drops undefined properties (JSON would drop them too) and keeps only `fields` when given. */
+export function finish(obj: Record<string, unknown>, fields?: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined && (!fields || fields.includes(k))) out[k] = v;
+  return out;
+}
+
+export type Serializer = (r: StoredRecord, ctx: SerializeContext) => Record<string, unknown>;
+export type SerializerSet = Record<EntityName, Serializer>;
+
+const RACE = ['americanIndianOrAlaskaNative', 'asian', 'blackOrAfricanAmerican', 'nativeHawaiianOrOtherPacificIslander', 'white', 'demographicRaceTwoOrMoreRaces', 'hispanicOrLatinoEthnicity'];
+
+/** Demographics are the same in both versions but for the `sex` vocabulary. */
+export function demographics(r: StoredRecord, sexAllowed: readonly string[]) {
+  const d = r.data;
+  const out: Record<string, unknown> = { ...base(r), birthDate: d.birthDate, sex: sexAllowed.includes(d.sex) ? d.sex : undefined };
+  for (const f of RACE) out[f] = bool(d[f]);
+  for (const f of ['countryOfBirthCode', 'stateOfBirthAbbreviation', 'cityOfBirth', 'publicSchoolResidenceStatus']) out[f] = d[f];
+  return out;
+}
