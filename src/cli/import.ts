@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Config } from '../config.js';
+import { invalidInput } from '../errors.js';
 import { importCsv } from '../ingest/csv/import.js';
 import { formatReport, type ImportReport } from '../ingest/csv/report.js';
 import { openStore } from './open-store.js';
@@ -9,6 +11,7 @@ export const exitCodeOf = (r: ImportReport) => (r.outcome === 'succeeded' ? 0 : 
 export async function runImport(
   config: Config, location: string, o: { tenant: string; source: string; mode?: 'bulk' | 'delta'; json?: boolean },
 ): Promise<number> {
+  if (!fs.existsSync(location)) throw invalidInput(`${location}: no such folder or zip file`);
   const db = await openStore(config, `import ${location}`);
   try {
     const progress = o.json || !process.stderr.isTTY ? undefined : (file: string, rows: number) => process.stderr.write(`\r  ${file}: ${rows} rows`.padEnd(60));

@@ -211,7 +211,8 @@ for (const engine of engines()) {
         const r = await importCsv(db.knex, { location: pkg, tenant });
         assert.equal(r.outcome, 'failed');
         assert.match(r.problems[0].message, /missing.*--mode bulk/);
-        assert.equal((await snapshot(db.knex, tenant)).size, 0);
+        assert.equal(r.tenantCreated, false);
+        assert.equal((await db.knex.raw('select count(*)::int as n from tenants where id = ?', [tenant])).rows[0].n, 0, 'a refused import creates nothing');
         const r2 = await importCsv(db.knex, { location: pkg, tenant, mode: 'bulk' });
         assert.equal(r2.outcome, 'succeeded', formatReport(r2));
       });

@@ -60,6 +60,14 @@ describe('rollcall serve on the embedded database', () => {
     assert.deepEqual(await counts(), before);
   });
 
+  test('a package path that does not exist is refused before the database is opened', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-none-'));
+    const r = await rollcall(['import', '/no/such/export.zip', '--tenant', 'x'], { ...env, ROLLCALL_DATA_DIR: path.join(elsewhere, 'data') });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/no\/such\/export\.zip: no such folder or zip file/);
+    assert.equal(fs.existsSync(path.join(elsewhere, 'data')), false);
+  });
+
   test('with the server stopped, the CLI imports into the same folder', async () => {
     const r = await rollcall(['import', FIXTURE_1P1, '--tenant', 'springfield', '--json'], env);
     assert.equal(r.code, 0, r.stderr);

@@ -35,14 +35,15 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
   try {
     const log = new ProblemLog(opts.problemCap ?? 1000);
     const manifest = await readManifest(pkg, opts.mode, log);
+    if (!manifest) return finish(opts, pkg, undefined, started, false, [], log); // nothing to apply: the store is not touched
     const report = await knex.transaction(async (trx) => {
       const tenantCreated = await ensureTenant(trx, opts.tenant);
       const ts = await lockTenantForWrite(trx, opts.tenant);
       const ctx: MapContext = { version: manifest?.version ?? '1.1', orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
       const files: FileReport[] = [];
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
-      for (const spec of manifest ? CSV_FILES : []) {
-        const mode = fileMode(spec, pkg, manifest!, log);
+      for (const spec of CSV_FILES) {
+        const mode = fileMode(spec, pkg, manifest, log);
         if (!mode) continue;
         if (!pkg.files.includes(spec.file)) {
           files.push({ ...emptyFile(spec.file, mode, 'missing'), problems: 1 });
