@@ -6,38 +6,25 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { writeDemoCsv } from '../src/demo/generate.js';
+import { benchDistrict } from './district.js';
 import { engineTarget } from './engine-target.js';
 import { deltaPackages } from './delta-packages.js';
 
-const { values } = parseArgs({
-  options: {
-    students: { type: 'string', default: '49300' },
-    'classes-per-student': { type: 'string', default: '20' },
-    engines: { type: 'string', default: 'postgres,pglite' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
-});
-const students = Number(values.students);
-const classesPerStudent = Number(values['classes-per-student']);
-const out = path.resolve('bench/out');
-const dataDir = path.join(out, `district-${students}-${classesPerStudent}`);
-
-if (!fs.existsSync(path.join(dataDir, 'manifest.csv'))) {
-  const t0 = performance.now();
-  const counts = await writeDemoCsv(dataDir, { students, classesPerStudent, seed: 7 });
-  console.log(`generated ${dataDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s:`, counts);
-}
+const { students, classesPerStudent, out, district: dataDir, engines, databaseUrl } = await benchDistrict();
 const { delta, bulkMinusOne, named } = await deltaPackages(dataDir);
-const counts = Object.fromEntries(
-  fs.readdirSync(dataDir).filter((f) => f !== 'manifest.csv').map((f) => [f, fs.readFileSync(path.join(dataDir, f), 'utf8').split('\n').length - 2]),
-);
+/** Data rows in a generated CSV (one per line; the generator writes no multi-line cells), without loading the file. */
+async function dataRows(file: string): Promise<number> {
+  let newlines = 0;
+  for await (const chunk of fs.createReadStream(file)) for (let i = (chunk as Buffer).indexOf(10); i >= 0; i = (chunk as Buffer).indexOf(10, i + 1)) newlines++;
+  return newlines - 1; // minus the header
+}
+const counts: Record<string, number> = {};
+for (const f of fs.readdirSync(dataDir).filter((x) => x !== 'manifest.csv')) counts[f] = await dataRows(path.join(dataDir, f));
 console.log('rows per file:', counts);
 
 const results: unknown[] = [];
-for (const engine of values.engines!.split(',')) {
-  const { target, cleanup } = await engineTarget(engine, values['database-url']!);
+for (const engine of engines) {
+  const { target, cleanup } = await engineTarget(engine, databaseUrl);
   try {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/import-run.ts', target, dataDir, delta, bulkMinusOne, String(named)], {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,

@@ -6,27 +6,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { writeDemoCsv } from '../src/demo/generate.js';
+import { benchDistrict } from './district.js';
 import { engineTarget } from './engine-target.js';
 
-const { values } = parseArgs({
-  options: {
-    students: { type: 'string', default: '49300' },
-    'classes-per-student': { type: 'string', default: '20' },
-    engines: { type: 'string', default: 'postgres,pglite' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-  },
-});
-const students = Number(values.students);
-const classesPerStudent = Number(values['classes-per-student']);
-const out = path.resolve('bench/out');
-const district = path.join(out, `district-${students}-${classesPerStudent}`);
-if (!fs.existsSync(path.join(district, 'manifest.csv'))) await writeDemoCsv(district, { students, classesPerStudent, seed: 7 });
+const { students, classesPerStudent, out, district, engines, databaseUrl } = await benchDistrict();
 
 const results: Array<Record<string, any>> = [];
-for (const engine of values.engines!.split(',')) {
-  const { target, cleanup } = await engineTarget(engine, values['database-url']!);
+for (const engine of engines) {
+  const { target, cleanup } = await engineTarget(engine, databaseUrl);
   try {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/paging-run.ts', target, district], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (run.status !== 0) throw new Error(`${engine} run failed (exit ${run.status})`);

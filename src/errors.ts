@@ -24,5 +24,4 @@ export class RollcallError extends Error {
 }
 
 export const invalidInput = (message: string, details?: Record<string, unknown>) => new RollcallError('invalid_input', message, details);
-export const notFound = (message: string, details?: Record<string, unknown>) => new RollcallError('not_found', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new RollcallError('conflict', message, details);

@@ -35,14 +35,6 @@ export async function createClient(knex: Knex, input: z.input<typeof NewClient>)
   return { client: toClient(res.rows[0]), clientSecret };
 }
 
-export async function listClients(knex: Knex, tenant?: string): Promise<ApiClient[]> {
-  const res = await knex.raw(
-    `select client_id, tenant_id, name, scopes, disabled, created_at from api_clients ${tenant ? 'where tenant_id = ?' : ''} order by tenant_id, client_id`,
-    tenant ? [tenant] : [],
-  );
-  return res.rows.map(toClient);
-}
-
 function toClient(r: { client_id: string; tenant_id: string; name: string; scopes: string[]; disabled: boolean; created_at: Date }): ApiClient {
   return { clientId: r.client_id, tenant: r.tenant_id, name: r.name, scopes: r.scopes, disabled: r.disabled, createdAt: r.created_at };
 }

@@ -1,5 +1,4 @@
 /** OneRoster enumerations (spec/oneroster.md §5). 1.2 additionally allows `ext:` values everywhere. */
-export const STATUS = ['active', 'tobedeleted'] as const;
 export const ORG_TYPES = ['department', 'district', 'local', 'national', 'school', 'state'] as const;
 export const SESSION_TYPES = ['gradingPeriod', 'semester', 'schoolYear', 'term'] as const;
 export const CLASS_TYPES = ['homeroom', 'scheduled'] as const;
@@ -15,6 +14,14 @@ export const SEX_V1P2 = ['male', 'female', 'unspecified', 'other'] as const;
 export const USER_FLAGS = ['freeLunch', 'homeless', 'giftedOrTalented', '504', 'ELL', 'LEP', 'IEP'] as const;
 
 export type OneRosterVersion = '1.1' | '1.2';
+
+/** The 1.2 roles that OneRoster 1.1 calls `administrator`. */
+export const ADMIN_ROLES_V1P2 = ['districtAdministrator', 'siteAdministrator', 'principal', 'systemAdministrator', 'counselor'] as const;
+
+/** The 1.1 role of a stored (1.2) role. */
+export function roleToV1p1(role: string): string {
+  return (ADMIN_ROLES_V1P2 as readonly string[]).includes(role) ? 'administrator' : role;
+}
 
 /**
  * The store keeps 1.2 roles. A 1.1 `administrator` becomes `districtAdministrator` at a district

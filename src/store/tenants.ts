@@ -6,11 +6,6 @@ export async function ensureTenant(db: Knex, id: string, name = id): Promise<boo
   return res.rows.length > 0;
 }
 
-export async function tenantExists(db: Knex, id: string): Promise<boolean> {
-  const res = await db.raw('select 1 from tenants where id = ?', [id]);
-  return res.rows.length > 0;
-}
-
 export async function listTenants(db: Knex): Promise<string[]> {
   const res = await db.raw('select id from tenants order by id');
   return res.rows.map((r: { id: string }) => r.id);

@@ -42,6 +42,23 @@ export function finish(obj: Record<string, unknown>, fields?: readonly string[])
 export type Serializer = (r: StoredRecord, ctx: SerializeContext) => Record<string, unknown>;
 export type SerializerSet = Record<EntityName, Serializer>;
 
+/** Academic sessions, classes and enrollments have the same JSON in 1.1 and 1.2. */
+export const academicSessionJson: Serializer = (r, ctx) => ({
+  ...base(r), title: r.data.title, startDate: r.data.startDate, endDate: r.data.endDate, type: r.data.type,
+  parent: guidRef(ctx, r.data.parent), schoolYear: r.data.schoolYear,
+});
+
+export const classJson: Serializer = (r, ctx) => ({
+  ...base(r), title: r.data.title, classCode: r.data.classCode, classType: r.data.classType, location: r.data.location, grades: r.data.grades,
+  subjects: r.data.subjects, course: guidRef(ctx, r.data.course), school: guidRef(ctx, r.data.school), terms: guidRefs(ctx, r.data.terms),
+  subjectCodes: r.data.subjectCodes, periods: r.data.periods,
+});
+
+export const enrollmentJson: Serializer = (r, ctx) => ({
+  ...base(r), user: guidRef(ctx, r.data.user), class: guidRef(ctx, r.data.class), school: guidRef(ctx, r.data.school), role: r.data.role,
+  primary: bool(r.data.primary), beginDate: r.data.beginDate, endDate: r.data.endDate,
+});
+
 const RACE = ['americanIndianOrAlaskaNative', 'asian', 'blackOrAfricanAmerican', 'nativeHawaiianOrOtherPacificIslander', 'white', 'demographicRaceTwoOrMoreRaces', 'hispanicOrLatinoEthnicity'];
 
 /** Demographics are the same in both versions but for the `sex` vocabulary. */

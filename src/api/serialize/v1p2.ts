@@ -1,22 +1,15 @@
 import { SEX_V1P2 } from '../../model/vocab.js';
-import { base, bool, demographics, guidRef, guidRefs, type SerializerSet } from './shared.js';
+import { academicSessionJson, base, bool, demographics, enrollmentJson, guidRef, guidRefs, classJson, type SerializerSet } from './shared.js';
 
 /** OneRoster 1.2 JSON (1.2 schemas allow no extra properties: nothing 1.1-only appears here). */
 export const v1p2: SerializerSet = {
   orgs: (r, ctx) => ({ ...base(r), name: r.data.name, type: r.data.type, identifier: r.data.identifier ?? '', parent: guidRef(ctx, r.data.parent) }),
-  academicSessions: (r, ctx) => ({
-    ...base(r), title: r.data.title, startDate: r.data.startDate, endDate: r.data.endDate, type: r.data.type,
-    parent: guidRef(ctx, r.data.parent), schoolYear: r.data.schoolYear,
-  }),
+  academicSessions: academicSessionJson,
   courses: (r, ctx) => ({
     ...base(r), title: r.data.title, schoolYear: guidRef(ctx, r.data.schoolYear), courseCode: r.data.courseCode ?? '', grades: r.data.grades,
     subjects: r.data.subjects, org: guidRef(ctx, r.data.org), subjectCodes: r.data.subjectCodes,
   }),
-  classes: (r, ctx) => ({
-    ...base(r), title: r.data.title, classCode: r.data.classCode, classType: r.data.classType, location: r.data.location, grades: r.data.grades,
-    subjects: r.data.subjects, course: guidRef(ctx, r.data.course), school: guidRef(ctx, r.data.school), terms: guidRefs(ctx, r.data.terms),
-    subjectCodes: r.data.subjectCodes, periods: r.data.periods,
-  }),
+  classes: classJson,
   users: (r, ctx) => {
     const d = r.data;
     return {
@@ -30,9 +23,6 @@ export const v1p2: SerializerSet = {
       agents: guidRefs(ctx, d.agents), grades: d.grades,
     };
   },
-  enrollments: (r, ctx) => ({
-    ...base(r), user: guidRef(ctx, r.data.user), class: guidRef(ctx, r.data.class), school: guidRef(ctx, r.data.school), role: r.data.role,
-    primary: bool(r.data.primary), beginDate: r.data.beginDate, endDate: r.data.endDate,
-  }),
+  enrollments: enrollmentJson,
   demographics: (r) => demographics(r, SEX_V1P2),
 };

@@ -42,10 +42,6 @@ export class RowReader {
     return i === undefined ? undefined : i + 1;
   }
 
-  has(field: string): boolean {
-    return this.index.has(field);
-  }
-
   problem(field: string, value: string | undefined, message: string): void {
     this.problems.push({ file: this.file, line: this.line, column: this.columnOf(field), field, value, message });
   }

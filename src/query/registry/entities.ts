@@ -1,5 +1,5 @@
 import {
-  CLASS_TYPES, ENROLLMENT_ROLES, ORG_TYPES, ROLE_TYPES, ROLES_V1P1, ROLES_V1P2, SESSION_TYPES, SEX_V1P1, SEX_V1P2,
+  ADMIN_ROLES_V1P2, CLASS_TYPES, ENROLLMENT_ROLES, ORG_TYPES, ROLE_TYPES, ROLES_V1P1, ROLES_V1P2, SESSION_TYPES, SEX_V1P1, SEX_V1P2,
 } from '../../model/vocab.js';
 import { BASE_FIELDS, col, prop, refArray, refId, textArray, type FieldDef, type FieldSet, type Versioned } from '../fields.js';
 
@@ -62,8 +62,6 @@ export const classFields = same({
   select: [...BASE_SELECT, 'title', 'classCode', 'classType', 'location', 'grades', 'subjects', 'course', 'school', 'terms', 'subjectCodes', 'periods', 'resources'],
 });
 
-const ADMIN_ROLES = ['districtAdministrator', 'siteAdministrator', 'principal', 'systemAdministrator', 'counselor'] as const;
-
 const userCommon: Record<string, FieldDef> = {
   ...BASE_FIELDS,
   username: prop('username'),
@@ -88,8 +86,8 @@ export const userFields: Versioned<FieldSet> = {
       // 1.1 serves one role; the store keeps 1.2 roles, whose admin-like roles 1.1 calls administrator.
       role: col('role', 'enum', {
         values: ROLES_V1P1,
-        sql: `(case when r.role in (${ADMIN_ROLES.map((a) => `'${a}'`).join(', ')}) then 'administrator' else r.role end)`,
-        aliases: { column: 'r.role', values: { administrator: ADMIN_ROLES } },
+        sql: `(case when r.role in (${ADMIN_ROLES_V1P2.map((a) => `'${a}'`).join(', ')}) then 'administrator' else r.role end)`,
+        aliases: { column: 'r.role', values: { administrator: ADMIN_ROLES_V1P2 } },
       }),
       'orgs.sourcedId': { type: 'id', sql: 'r.org_sourced_ids', array: true },
     },
