@@ -15,6 +15,17 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Students in the demo district loaded by `npm start` on an empty store. */
   ROLLCALL_DEMO_STUDENTS: z.coerce.number().int().min(0).default(1000),
+  /** Lifetime of access tokens issued by /oauth/token, in seconds. */
+  ROLLCALL_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Requests per minute each API client may make (a client's own setting overrides it). */
+  ROLLCALL_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
+  /**
+   * Fernet keys (comma list, newest first) sealing secrets at rest. Without it, the embedded
+   * database keeps a generated key in <data dir>/secret.key; a server database then cannot seal.
+   */
+  ROLLCALL_SECRET_KEY: z.string().optional(),
+  /** When set, `serve` keeps an all-tenant admin with id `admin` and this secret (at least 16 characters). */
+  ROLLCALL_ADMIN_SECRET: z.string().min(16, 'ROLLCALL_ADMIN_SECRET must be at least 16 characters').optional(),
 });
 
 export type Config = {
@@ -25,6 +36,10 @@ export type Config = {
   publicUrl?: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   demoStudents: number;
+  tokenTtlSeconds: number;
+  rateLimitPerMinute: number;
+  adminSecret?: string;
+  secretKey?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     demoStudents: e.ROLLCALL_DEMO_STUDENTS,
+    tokenTtlSeconds: e.ROLLCALL_TOKEN_TTL,
+    rateLimitPerMinute: e.ROLLCALL_RATE_LIMIT,
+    adminSecret: e.ROLLCALL_ADMIN_SECRET,
+    secretKey: e.ROLLCALL_SECRET_KEY,
   };
 }

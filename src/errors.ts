@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'unauthorized'
   | 'forbidden'
   | 'unsupported'
+  | 'busy' // rate limited: try again later
   | 'internal';
 
 export class RollcallError extends Error {

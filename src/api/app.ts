@@ -1,15 +1,36 @@
-import express from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
+import type { KeyRing } from '../crypto/key-ring.js';
 import type { Logger } from '../log.js';
+import { Pager } from '../query/pager.js';
 import type { Database } from '../store/db.js';
+import { ClientRateLimits } from './auth/rate-limit.js';
+import { BASE_PATH } from './oneroster/handlers.js';
+import { oneRosterRouter } from './oneroster/router.js';
+import { tokenRouter } from './token-route.js';
 
-export type AppDeps = { db: Database; config: Config; log: Logger };
+export type AppDeps = { db: Database; config: Config; log: Logger; keyRing?: KeyRing };
 
-/** The HTTP application. The OneRoster routers mount here as they land. */
-export function createApp({ db, log }: AppDeps): express.Express {
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The HTTP application: health, the token endpoint and the OneRoster 1.1 and 1.2 rostering services. */
+export function createApp({ db, config, log, keyRing }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.set('etag', false);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.get('x-request-id');
+    res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.set('X-Request-Id', res.locals.requestId);
+    // Tolerate a doubled slash in the path (the SDS collection sends one): /v1p1//classes → /v1p1/classes.
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
+    next();
+  });
 
   app.get('/health', async (_req, res) => {
     try {
@@ -20,6 +41,12 @@ export function createApp({ db, log }: AppDeps): express.Express {
       res.status(503).json({ status: 'unavailable', database: db.engine });
     }
   });
+
+  app.use(tokenRouter({ knex: db.knex, log, tokenTtlSeconds: config.tokenTtlSeconds }));
+
+  const shared = { knex: db.knex, pager: new Pager(), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };
+  app.use(BASE_PATH['1.1'], oneRosterRouter('1.1', shared));
+  app.use(BASE_PATH['1.2'], oneRosterRouter('1.2', shared));
 
   return app;
 }

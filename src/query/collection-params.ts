@@ -24,6 +24,14 @@ export type CollectionParams = {
 export type RawQuery = Record<string, string | string[] | undefined>;
 
 const DEFAULT_LIMIT = 100;
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+/** A field is hidden when it, or the property it belongs to (`agents` for `agents.sourcedId`), is. */
+const isHidden = (field: string, hidden: ReadonlySet<string>) => hidden.has(field) || hidden.has(field.split('.')[0]!);
+
+function fieldsOf(e: FilterExpr): string[] {
+  return e.kind === 'comparison' ? [e.field] : e.terms.flatMap(fieldsOf);
+}
 
 const invalid = (codeMinor: string, message: string, details: Record<string, unknown> = {}) =>
   new RollcallError('invalid_input', message, { codeMinor, ...details });
@@ -49,7 +57,10 @@ function integer(q: RawQuery, name: string, min: number, fallback: number): numb
  * is a warning in 1.1 and a 400 in 1.2; a blank selection is a 400. Other parameters are ignored.
  * `limit` above `maxLimit` is served as `maxLimit`, with paging headers telling the client to go on.
  */
-export function readCollectionParams(q: RawQuery, entity: EntityName, version: OneRosterVersion, maxLimit = 10_000): CollectionParams {
+export function readCollectionParams(
+  q: RawQuery, entity: EntityName, version: OneRosterVersion, opts: { maxLimit?: number; hidden?: ReadonlySet<string> } = {},
+): CollectionParams {
+  const { maxLimit = 10_000, hidden = NOTHING_HIDDEN } = opts;
   const warnings: QueryWarning[] = [];
   const filterText = single(q, 'filter');
   let filter: FilterExpr | undefined;
@@ -60,11 +71,13 @@ export function readCollectionParams(q: RawQuery, entity: EntityName, version: O
       if (e instanceof FilterSyntaxError) throw invalidFilter(e.message, { position: e.position, expected: e.expected });
       throw e;
     }
+    const shut = filter && fieldsOf(filter).find((f) => isHidden(f, hidden));
+    if (shut) throw invalidFilter(`Field "${shut}" is not available to this client`, { field: shut });
   }
 
   let sort = single(q, 'sort')?.trim() || undefined;
   const sortDef = sort === undefined ? undefined : lookupField(entity, version, sort);
-  if (sort !== undefined && (!sortDef?.sortable || sortDef.array)) {
+  if (sort !== undefined && (!sortDef?.sortable || sortDef.array || isHidden(sort, hidden))) {
     if (version === '1.1') warnings.push({ codeMinor: 'invalid_sort_field', description: `Cannot sort by "${sort}"; sorted by sourcedId` });
     sort = undefined;
   }
@@ -73,7 +86,7 @@ export function readCollectionParams(q: RawQuery, entity: EntityName, version: O
     throw invalid('invaliddata', `orderBy must be asc or desc; got "${orderBy.slice(0, 40)}"`, { parameter: 'orderBy' });
   }
 
-  const fields = readFields(q, entity, version, warnings);
+  const fields = readFields(q, entity, version, warnings, hidden);
   return {
     filter,
     sort,
@@ -85,15 +98,17 @@ export function readCollectionParams(q: RawQuery, entity: EntityName, version: O
   };
 }
 
-/** `fields` as a comma list or repeated parameter. */
-function readFields(q: RawQuery, entity: EntityName, version: OneRosterVersion, warnings: QueryWarning[]): string[] | undefined {
+/** `fields` as a comma list or repeated parameter (the only parameter of single-object endpoints). */
+export function readFields(
+  q: RawQuery, entity: EntityName, version: OneRosterVersion, warnings: QueryWarning[], hidden: ReadonlySet<string> = NOTHING_HIDDEN,
+): string[] | undefined {
   const raw = q.fields;
   if (raw === undefined) return undefined;
   const names = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) {
     throw invalid(version === '1.1' ? 'invalid_blank_selection_field' : 'invalid_selection_field', 'fields is blank: name at least one field, or leave the parameter out');
   }
-  const allowed = fieldSet(entity, version).select;
+  const allowed = fieldSet(entity, version).select.filter((f) => !hidden.has(f));
   const unknown = names.filter((n) => !allowed.includes(n));
   if (unknown.length && version === '1.2') {
     throw invalid('invalid_selection_field', `Unknown field${unknown.length > 1 ? 's' : ''} in fields: ${unknown.join(', ')}`, { fields: unknown });

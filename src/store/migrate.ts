@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as rosterStore from '../../migrations/20261123000100_roster_store.js';
 import * as tenantDataVersion from '../../migrations/20261123000200_tenant_data_version.js';
+import * as apiAccess from '../../migrations/20261123000300_api_access.js';
 import type { Database } from './db.js';
 
 type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
@@ -9,6 +10,7 @@ type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
 const MIGRATIONS: Array<[string, Migration]> = [
   ['20261123000100_roster_store', rosterStore],
   ['20261123000200_tenant_data_version', tenantDataVersion],
+  ['20261123000300_api_access', apiAccess],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

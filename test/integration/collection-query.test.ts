@@ -83,7 +83,7 @@ for (const engine of engines()) {
       const r = await run('enrollments', '1.2', {});
       assert.equal(r.ids.length, 100);
       assert.deepEqual(r.ids, [...r.ids].sort());
-      assert.equal(readCollectionParams({ limit: '50000' }, 'users', '1.2', 10_000).limit, 10_000);
+      assert.equal(readCollectionParams({ limit: '50000' }, 'users', '1.2', { maxLimit: 10_000 }).limit, 10_000);
       assert.equal(readCollectionParams({ limit: '10000' }, 'users', '1.2').limit, 10_000);
     });
 
