@@ -6,8 +6,11 @@ import type { Logger } from '../log.js';
 import { Pager } from '../query/pager.js';
 import type { Database } from '../store/db.js';
 import { ClientRateLimits } from './auth/rate-limit.js';
+import { createDocsRouter } from './openapi/docs-router.js';
+import { openApiRequestValidator } from './openapi/request-validator.js';
 import { BASE_PATH } from './oneroster/handlers.js';
 import { oneRosterRouter } from './oneroster/router.js';
+import { requestLog } from './request-log.js';
 import { tokenRouter } from './token-route.js';
 
 export type AppDeps = { db: Database; config: Config; log: Logger; keyRing?: KeyRing };
@@ -31,6 +34,7 @@ export function createApp({ db, config, log, keyRing }: AppDeps): express.Expres
     if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
     next();
   });
+  app.use(requestLog(log));
 
   app.get('/health', async (_req, res) => {
     try {
@@ -45,8 +49,9 @@ export function createApp({ db, config, log, keyRing }: AppDeps): express.Expres
   app.use(tokenRouter({ knex: db.knex, log, tokenTtlSeconds: config.tokenTtlSeconds }));
 
   const shared = { knex: db.knex, pager: new Pager(), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };
-  app.use(BASE_PATH['1.1'], oneRosterRouter('1.1', shared));
-  app.use(BASE_PATH['1.2'], oneRosterRouter('1.2', shared));
+  app.use(createDocsRouter({ publicUrl: config.publicUrl })); // discovery documents and /docs need no token
+  app.use(BASE_PATH['1.1'], oneRosterRouter('1.1', { ...shared, validators: openApiRequestValidator('1.1') }));
+  app.use(BASE_PATH['1.2'], oneRosterRouter('1.2', { ...shared, validators: openApiRequestValidator('1.2') }));
 
   return app;
 }

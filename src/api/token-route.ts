@@ -14,6 +14,12 @@ export function tokenRouter(deps: { knex: Knex; log: Logger; tokenTtlSeconds: nu
   router.post('/oauth/token', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
     const request = new OAuthRequest({ headers: req.headers as Record<string, string>, method: req.method, query: req.query as Record<string, string>, body: req.body ?? {} });
     const response = new OAuthResponse(res);
+    const grant = (req.body as Record<string, unknown> | undefined)?.grant_type;
+    if (typeof grant === 'string' && grant !== 'client_credentials') {
+      // The library would call this unauthorized_client; RFC 6749 §5.2 says a grant the server does not offer is unsupported.
+      res.status(400).set('Cache-Control', 'no-store').json({ error: 'unsupported_grant_type', error_description: 'Only grant_type=client_credentials is offered' });
+      return;
+    }
     try {
       await server.token(request, response, { allowExtendedTokenAttributes: false });
     } catch (e) {

@@ -5,6 +5,7 @@ import type { OneRosterVersion } from '../../model/vocab.js';
 import { authenticate, type AuthDeps } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import type { ClientRateLimits } from '../auth/rate-limit.js';
+import { validationErrorToRollcall } from '../openapi/request-validator.js';
 import { ENDPOINTS, expressPath } from './endpoints.js';
 import { collectionHandler, singleHandler, type HandlerDeps } from './handlers.js';
 import { statusInfoFor } from './status-info.js';
@@ -42,7 +43,7 @@ export function oneRosterRouter(version: OneRosterVersion, deps: OneRosterRouter
   });
 
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = asRollcallError(err, res, deps.log, req);
+    const e = validationErrorToRollcall(err) ?? asRollcallError(err, res, deps.log, req);
     const out = statusInfoFor(e, version, res.locals.operationId as string | undefined);
     res.status(out.status).set(out.headers).json(out.body);
   });
