@@ -5,6 +5,7 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import type { Logger } from '../log.js';
 import { Pager } from '../query/pager.js';
 import type { Database } from '../store/db.js';
+import { createAdminRouter } from './admin/router.js';
 import { ClientRateLimits } from './auth/rate-limit.js';
 import { createDocsRouter } from './openapi/docs-router.js';
 import { openApiRequestValidator } from './openapi/request-validator.js';
@@ -46,6 +47,7 @@ export function createApp({ db, config, log, keyRing }: AppDeps): express.Expres
     }
   });
 
+  app.use('/admin/v1', createAdminRouter({ db, config, log, keyRing }));
   app.use(tokenRouter({ knex: db.knex, log, tokenTtlSeconds: config.tokenTtlSeconds }));
 
   const shared = { knex: db.knex, pager: new Pager(), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };

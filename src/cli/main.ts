@@ -3,6 +3,8 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { RollcallError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
+import { adminsCommand } from './admins.js';
+import { clientsCommand } from './clients.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
 import { runMigrate } from './migrate.js';
@@ -68,12 +70,15 @@ program
     process.exitCode = await runDemo(config, o);
   });
 
+program.addCommand(clientsCommand(() => loadConfig()));
+program.addCommand(adminsCommand(() => loadConfig()));
+
 try {
   await program.parseAsync();
 } catch (e) {
   if (e instanceof RollcallError) {
     process.stderr.write(`rollcall: ${e.message}\n`);
-    process.exit(e.kind === 'conflict' ? 75 : 1);
+    process.exit(e.details?.dataDirBusy ? 75 : 1); // 75 (EX_TEMPFAIL): the data folder is busy, try later
   }
   throw e;
 }

@@ -48,6 +48,7 @@ export function acquireDataDir(dataDir: string, command: string): { setUrl(url: 
       const release = () => {
         if (released) return;
         released = true;
+        process.removeListener('exit', release);
         try {
           const current = JSON.parse(fs.readFileSync(file, 'utf8')) as Owner;
           if (current.pid === process.pid) fs.unlinkSync(file);
@@ -64,11 +65,11 @@ export function acquireDataDir(dataDir: string, command: string): { setUrl(url: 
         throw conflict(
           `The embedded database in ${dataDir} is in use by ${describeOwner(owner)}. ` +
             `Stop that process first, or set DATABASE_URL to use a shared Postgres server.`,
-          { owner },
+          { owner, dataDirBusy: true },
         );
       }
       fs.rmSync(file, { force: true }); // stale: its process is gone
     }
   }
-  throw conflict(`Could not take ownership of the embedded database in ${dataDir}; another process is starting.`);
+  throw conflict(`Could not take ownership of the embedded database in ${dataDir}; another process is starting.`, { dataDirBusy: true });
 }

@@ -30,7 +30,7 @@ export async function startApi(db: Database, opts: { config?: Partial<Config>; l
 export async function clientWithToken(
   db: Database, api: ApiUnderTest, tenant: string, extra: Omit<Parameters<typeof createClient>[1], 'tenant' | 'name'> = {}, scope?: string,
 ): Promise<{ clientId: string; clientSecret: string; token: string }> {
-  const { client, clientSecret } = await createClient(db.knex, { tenant, name: 'test client', ...extra });
+  const { client, clientSecret } = await createClient(db.knex, { tenant, name: 'test client', ...extra }, { keyRing: api.keyRing });
   const token = await requestToken(api.url, client.clientId, clientSecret, scope);
   return { clientId: client.clientId, clientSecret, token };
 }
