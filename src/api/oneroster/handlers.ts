@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { RollcallError } from '../../errors.js';
 import type { OneRosterVersion } from '../../model/vocab.js';
 import { readCollectionParams, readFields, type QueryWarning, type RawQuery } from '../../query/collection-params.js';
-import type { Pager } from '../../query/pager.js';
+import type { PageRow, Pager } from '../../query/pager.js';
 import { finish, type SerializerSet } from '../serialize/shared.js';
 import { v1p1 } from '../serialize/v1p1.js';
 import { v1p2 } from '../serialize/v1p2.js';
@@ -31,7 +31,7 @@ function admit(ep: Endpoint, version: OneRosterVersion, p: Principal): void {
 }
 
 /** Serializes stored rows for this client: version JSON, then the sharing mask, then `fields`. */
-async function present(deps: HandlerDeps, ep: Endpoint, version: OneRosterVersion, p: Principal, req: Request, rows: Parameters<SerializerSet['users']>[0][], fields?: string[]) {
+async function present(deps: HandlerDeps, ep: Endpoint, version: OneRosterVersion, p: Principal, req: Request, rows: PageRow[], fields?: string[]) {
   const ctx = { baseUrl: `${origin(req, deps.publicUrl)}${BASE_PATH[version]}` };
   const orgs = ep.entity === 'users' ? await visibleOrgs(deps.knex, p.sharing, p.tenant) : undefined;
   const serialize = SERIALIZERS[version][ep.entity];

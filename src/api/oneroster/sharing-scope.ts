@@ -98,8 +98,8 @@ export function maskRecord(entity: EntityName, record: Json, s: Sharing, orgs: S
   if (entity !== 'users') return record;
   if (!s.userFlags && record.metadata?.['microsoft.userFlags'] !== undefined) {
     const { 'microsoft.userFlags': _, ...rest } = record.metadata;
-    record.metadata = Object.keys(rest).length ? rest : undefined;
-    if (record.metadata === undefined) delete record.metadata;
+    if (Object.keys(rest).length) record.metadata = rest;
+    else delete record.metadata;
   }
   if (!s.guardians) delete record.agents;
   if (orgs) {
