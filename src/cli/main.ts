@@ -5,10 +5,12 @@ import { RollcallError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { adminsCommand } from './admins.js';
 import { clientsCommand } from './clients.js';
+import { connectionsCommand } from './connections.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
 import { runMigrate } from './migrate.js';
 import { serve } from './serve.js';
+import { syncCommand } from './sync.js';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -72,6 +74,8 @@ program
 
 program.addCommand(clientsCommand(() => loadConfig()));
 program.addCommand(adminsCommand(() => loadConfig()));
+program.addCommand(connectionsCommand(() => loadConfig()));
+program.addCommand(syncCommand(() => loadConfig()));
 
 try {
   await program.parseAsync();

@@ -157,6 +157,43 @@ export class EntityStage {
     return { created, updated, tombstoned, unchanged: total - created - updated - tombstoned };
   }
 
+  /**
+   * Fills the stage from a sync run's staged pull (sync_stage) instead of from CSV rows; the line
+   * number is the row's position in the pull.
+   */
+  async addFromSyncStage(runId: number, entity: string): Promise<void> {
+    const refs = this.def.references.map((_, i) => `, array(select json_array_elements_text(refs->${i}))`).join('');
+    await this.trx.raw(
+      `insert into ${STAGE} select (row_number() over ())::int, sid, status, true, hash, data_json${refs} from sync_stage where run_id = ? and entity = ?`,
+      [runId, entity],
+    );
+    this.tombstoneRows += (await this.trx.raw(`select count(*)::int as n from ${STAGE} where status = 'tobedeleted'`)).rows[0].n as number;
+  }
+
+  /**
+   * Rows whose record in the store belongs to a connection of higher priority (a lower number)
+   * are not applied; returned so the run can report the conflicts.
+   */
+  async yieldToHigherPriority(priority: number): Promise<Array<{ sid: string; owner: string }>> {
+    const res = await this.trx.raw(
+      `update ${STAGE} s set ok = false from ${this.def.table} t join connections c on c.id = t.source
+       where t.tenant_id = ? and t.sourced_id = s.sid and s.ok and t.source <> ? and c.priority < ?
+       returning s.sid, t.source as owner`,
+      [this.tenantId, this.source, priority],
+    );
+    return res.rows;
+  }
+
+  /** How many of this source's active records a sweep would tombstone, and how many it has. */
+  async sweepPreview(): Promise<{ wouldTombstone: number; of: number }> {
+    const res = await this.trx.raw(
+      `select count(*) filter (where not exists (select 1 from ${STAGE} s where s.sid = t.sourced_id))::int as would, count(*)::int as of
+       from ${this.def.table} t where t.tenant_id = ? and t.source = ? and t.status = 'active'`,
+      [this.tenantId, this.source],
+    );
+    return { wouldTombstone: res.rows[0].would, of: res.rows[0].of };
+  }
+
   /** Bulk files only: this source's active records that the file did not mention become tombstones. */
   async sweep(): Promise<number> {
     const res = await this.trx.raw(

@@ -1,0 +1,12 @@
+import { registerConnector } from './registry.js';
+import type { AnyConnector } from './types.js';
+
+/** Every connector Rollcall ships. A connector joins by being listed here. */
+const SHIPPED: AnyConnector[] = [];
+
+let registered = false;
+export function registerShippedConnectors(): void {
+  if (registered) return;
+  registered = true;
+  for (const c of SHIPPED) registerConnector(c);
+}
