@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { KeyRing } from '../crypto/key-ring.js';
+import type { SyncScheduler } from '../ingest/scheduler/scheduler.js';
 import type { Logger } from '../log.js';
 import { Pager } from '../query/pager.js';
 import type { Database } from '../store/db.js';
@@ -14,12 +15,12 @@ import { oneRosterRouter } from './oneroster/router.js';
 import { requestLog } from './request-log.js';
 import { tokenRouter } from './token-route.js';
 
-export type AppDeps = { db: Database; config: Config; log: Logger; keyRing?: KeyRing };
+export type AppDeps = { db: Database; config: Config; log: Logger; keyRing?: KeyRing; scheduler?: SyncScheduler };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The HTTP application: health, the token endpoint and the OneRoster 1.1 and 1.2 rostering services. */
-export function createApp({ db, config, log, keyRing }: AppDeps): express.Express {
+export function createApp({ db, config, log, keyRing, scheduler }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -47,7 +48,7 @@ export function createApp({ db, config, log, keyRing }: AppDeps): express.Expres
     }
   });
 
-  app.use('/admin/v1', createAdminRouter({ db, config, log, keyRing }));
+  app.use('/admin/v1', createAdminRouter({ db, config, log, keyRing, scheduler }));
   app.use(tokenRouter({ knex: db.knex, log, tokenTtlSeconds: config.tokenTtlSeconds }));
 
   const shared = { knex: db.knex, pager: new Pager(), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };

@@ -4,6 +4,8 @@ import { ensureBootstrapAdmin } from '../auth/admins.js';
 import { createClient } from '../auth/clients.js';
 import type { Config } from '../config.js';
 import { loadKeyRing } from '../crypto/key-ring.js';
+import { registerShippedConnectors } from '../ingest/connectors/all.js';
+import { SyncScheduler } from '../ingest/scheduler/scheduler.js';
 import { loadDemo } from '../demo/load-demo.js';
 import type { Logger } from '../log.js';
 import { listTenants } from '../store/tenants.js';
@@ -28,7 +30,9 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     const { client, clientSecret } = await createClient(db.knex, { tenant: DEMO_TENANT, name: 'Demo client' }, { keyRing });
     demoCredentials = { clientId: client.clientId, clientSecret };
   }
-  const app = createApp({ db, config, log, keyRing });
+  registerShippedConnectors();
+  const scheduler = await SyncScheduler.start({ db, keyRing, log });
+  const app = createApp({ db, config, log, keyRing, scheduler });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -42,6 +46,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     server.close();
+    await scheduler.stop();
     await db.close();
     process.exit(0);
   };

@@ -14,8 +14,29 @@ export type Database = {
   engine: Engine;
   /** Announce the URL this process serves, so a refused CLI command can name it. */
   announce(url: string): void;
+  /**
+   * Plain SQL with $1-style parameters (for libraries such as pg-boss), on a connection of the
+   * same pool: on PGlite it waits while a transaction holds the one connection.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   close(): Promise<void>;
 };
+
+function executor(knex: KnexT, engine: Engine): Database['executeSql'] {
+  return async (text, values) => {
+    const conn = await knex.client.acquireConnection();
+    try {
+      if (engine === 'pglite' && !values?.length) {
+        const results = await (conn as PGlite).exec(text); // several statements are allowed without parameters
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      const res = await conn.query(text, values);
+      return { rows: res.rows };
+    } finally {
+      await knex.client.releaseConnection(conn);
+    }
+  };
+}
 
 export type DatabaseOptions =
   | { databaseUrl: string; poolMax?: number }
@@ -26,7 +47,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if ('databaseUrl' in opts) {
     const knex = Knex({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } });
     await knex.raw('select 1');
-    return { knex, engine: 'postgres', announce: () => {}, close: () => knex.destroy() };
+    return { knex, engine: 'postgres', announce: () => {}, executeSql: executor(knex, 'postgres'), close: () => knex.destroy() };
   }
   const lock = opts.dataDir ? acquireDataDir(opts.dataDir, opts.command) : undefined;
   try {
@@ -36,6 +57,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       knex,
       engine: 'pglite',
       announce: (url) => lock?.setUrl(url),
+      executeSql: executor(knex, 'pglite'),
       close: async () => {
         await knex.destroy();
         lock?.release();

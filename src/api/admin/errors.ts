@@ -4,7 +4,7 @@ import { RollcallError, type ErrorKind } from '../../errors.js';
 import type { Logger } from '../../log.js';
 
 /** The one place admin API errors become HTTP: `{ error: { code, message, details? } }`. */
-const STATUS: Partial<Record<ErrorKind, number>> = { invalid_input: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 };
+const STATUS: Partial<Record<ErrorKind, number>> = { invalid_input: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, unsupported: 501 };
 
 export function adminErrorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {

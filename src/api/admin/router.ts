@@ -1,6 +1,7 @@
 import express from 'express';
 import { requireAdmin } from './auth.js';
 import { clientsRouter } from './clients.js';
+import { connectionsRouter, providersHandler } from './connections.js';
 import type { AdminDeps } from './deps.js';
 import { adminErrorHandler, adminNotFound } from './errors.js';
 import { importRunsRouter, listTenantsHandler, tenantGuard } from './tenants.js';
@@ -22,9 +23,11 @@ export function createAdminRouter(deps: AdminDeps): express.Router {
   router.use(requireAdmin(deps));
   router.use(express.json({ limit: '256kb' }));
   router.get('/tenants', listTenantsHandler(deps));
+  router.get('/providers', providersHandler());
   router.use('/tenants/:tenant', tenantGuard(deps));
   router.use('/tenants/:tenant/clients', clientsRouter(deps));
   router.use('/tenants/:tenant/import-runs', importRunsRouter(deps));
+  router.use('/tenants/:tenant/connections', connectionsRouter(deps));
   router.use(adminNotFound);
   router.use(adminErrorHandler(deps.log));
   return router;
