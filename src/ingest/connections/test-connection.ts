@@ -20,7 +20,7 @@ export async function testConnection(deps: { knex: Knex; keyRing?: KeyRing; log:
     const credentials = await openCredentials(deps.knex, id, deps.keyRing);
     probes = await connector.test({
       connectionId: id, tenant: conn.tenant, config: conn.config, credentials, log: deps.log.child({ connection: id }),
-      signal: AbortSignal.timeout(120_000), runCache: new Map(),
+      signal: AbortSignal.timeout(120_000), runCache: new Map(), note: () => {},
     });
     const failed = probes.filter((p) => !p.ok);
     message = failed.length ? failed.map((p) => `${p.entity}: ${p.message}`).join('; ') : `connected; ${probes.length} entities readable`;

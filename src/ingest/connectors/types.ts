@@ -19,6 +19,11 @@ export type ConnectorContext<Config = unknown, Credentials = unknown> = {
   signal: AbortSignal;
   /** Shared by the pulls of one run (e.g. Clever sections read once for classes and enrollments). */
   runCache: Map<string, unknown>;
+  /**
+   * A note for the admin in the run's report, under an entity (e.g. "Clever shares no email for
+   * 120 students: …"). Notes do not fail anything; repeated identical notes are kept once.
+   */
+  note(entity: EntityName, message: string): void;
 };
 
 /** The result of probing one entity in "Test connection". */

@@ -14,6 +14,8 @@ export type EntityReport = {
   skipped: number;
   /** Admin-actionable messages (capped). */
   errors: string[];
+  /** Notes from the connector that need no action to complete the run (sharing hints…). */
+  notes?: string[];
   /** Set when held: how many records the sweep would tombstone, and of how many. */
   held?: { wouldTombstone: number; of: number };
 };
@@ -62,6 +64,7 @@ export function formatSyncReport(r: SyncReport): string {
     );
     if (e.held) lines.push(`    held: would tombstone ${e.held.wouldTombstone} of ${e.held.of}; approve with: rollcall sync ${r.connectionId} --approve ${r.runId}`);
     for (const m of e.errors) lines.push(`    ${m}`);
+    for (const m of e.notes ?? []) lines.push(`    note: ${m}`);
   }
   return lines.join('\n');
 }

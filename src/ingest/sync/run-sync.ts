@@ -39,8 +39,13 @@ export async function runSync(deps: SyncDeps, connectionId: string, opts: SyncOp
   const kind = since ? 'delta' : 'full';
   const run = await startRun(deps.knex, conn.id, conn.tenant, kind, since);
   const log = deps.log.child({ connection: conn.id, run: run.id });
+  const notes = new Map<string, Set<string>>();
   const ctx: ConnectorContext = {
     connectionId: conn.id, tenant: conn.tenant, config: conn.config, credentials, log, signal: opts.signal ?? new AbortController().signal, runCache: new Map(),
+    note: (entity, message) => {
+      if (!notes.has(entity)) notes.set(entity, new Set());
+      notes.get(entity)!.add(message);
+    },
   };
   let lastBeat = 0;
   const report = async (progress: Progress, force = false) => {
@@ -62,6 +67,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, opts: SyncOp
     failure = adminMessage(err);
     entities = [];
   }
+  for (const e of entities) if (notes.has(e.entity)) e.notes = [...notes.get(e.entity)!].slice(0, 20);
   const result: SyncReport = {
     runId: run.id, connectionId: conn.id, tenant: conn.tenant, kind, since: since?.toISOString(), startedAt: new Date(run.started_at).toISOString(),
     finishedAt: new Date().toISOString(), outcome: failure ? 'failed' : outcomeOf(entities), entities, ...(failure ? { error: failure } : {}),
