@@ -1,4 +1,5 @@
 import type { EntityName } from '../../model/entities.js';
+import { USER_FLAGS } from '../../model/vocab.js';
 
 /** A store row as the serializers read it. */
 export type StoredRecord = { sourced_id: string; status: string; date_last_modified: Date; data: Record<string, any> };
@@ -27,9 +28,32 @@ export function guidRefs(ctx: SerializeContext, refs: Ref[] | undefined) {
 /** OneRoster booleans are the strings "true" and "false". */
 export const bool = (v: unknown) => (v === undefined || v === null ? undefined : v ? 'true' : 'false');
 
+const FLAG_BY_LOWER = new Map(USER_FLAGS.map((f) => [f.toLowerCase(), f]));
+const USER_FLAGS_KEY = 'microsoft.userFlags';
+
+/**
+ * `metadata.microsoft.userFlags` as SDS accepts it: comma-separated, no spaces, each flag in its
+ * canonical spelling (freeLunch, homeless, giftedOrTalented, 504, ELL, LEP, IEP). Sources write
+ * `iep`, `ELL; LEP` or `reducedLunch`; known flags are respelled, others are left out of what is
+ * served (the stored value keeps them).
+ */
+export function sdsUserFlags(raw: string): string {
+  const flags = raw.split(/[,;]/).map((f) => FLAG_BY_LOWER.get(f.trim().toLowerCase())).filter((f): f is (typeof USER_FLAGS)[number] => f !== undefined);
+  return [...new Set(flags)].join(',');
+}
+
+function servedMetadata(metadata: Record<string, unknown> | undefined) {
+  const flags = metadata?.[USER_FLAGS_KEY];
+  if (typeof flags !== 'string') return metadata;
+  const { [USER_FLAGS_KEY]: _, ...rest } = metadata!;
+  const served = sdsUserFlags(flags);
+  const out = served ? { ...rest, [USER_FLAGS_KEY]: served } : rest;
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** The base class fields: dateLastModified exactly YYYY-MM-DDTHH:mm:ss.sssZ. */
 export function base(r: StoredRecord) {
-  return { sourcedId: r.sourced_id, status: r.status, dateLastModified: r.date_last_modified.toISOString(), metadata: r.data.metadata };
+  return { sourcedId: r.sourced_id, status: r.status, dateLastModified: r.date_last_modified.toISOString(), metadata: servedMetadata(r.data.metadata) };
 }
 
 /** Drops undefined properties (JSON would drop them too) and keeps only `fields` when given. */
