@@ -29,15 +29,16 @@ export function syncCommand(config: () => Config): Command {
     .argument('<connection>', 'connection id')
     .option('--delta', 'only what changed upstream since the last successful run')
     .option('--approve <run>', 'apply the deletions a held run found beyond the safety threshold', runId)
+    .option('--allow-deletions', 'CSV package connections: apply the package\'s deletions even beyond the safety threshold')
     .option('--json', 'print the report as JSON')
-    .action(async (id: string, o: { delta?: boolean; approve?: number; json?: boolean }) => {
+    .action(async (id: string, o: { delta?: boolean; approve?: number; allowDeletions?: boolean; json?: boolean }) => {
       const c = config();
       const log = createLogger(c.logLevel === 'info' ? 'warn' : c.logLevel, pino.destination(2));
       const report = await withStore(c, 'sync', async (knex) => {
         if (o.approve) return approveRun(knex, id, o.approve);
         const bars = process.stderr.isTTY && !o.json ? progressBars() : undefined;
         try {
-          return await runSync({ knex, keyRing: keyRingOf(c), log }, id, { kind: o.delta ? 'delta' : 'full', onProgress: bars?.update });
+          return await runSync({ knex, keyRing: keyRingOf(c), log }, id, { kind: o.delta ? 'delta' : 'full', allowDeletions: o.allowDeletions, onProgress: bars?.update });
         } finally {
           bars?.stop();
         }

@@ -1,8 +1,10 @@
+import { csvDropConnector } from './csv-drop/connector.js';
+import { oneRosterApiConnector } from './oneroster-api/connector.js';
 import { registerConnector } from './registry.js';
 import type { AnyConnector } from './types.js';
 
 /** Every connector Rollcall ships. A connector joins by being listed here. */
-const SHIPPED: AnyConnector[] = [];
+const SHIPPED: AnyConnector[] = [csvDropConnector, oneRosterApiConnector];
 
 let registered = false;
 export function registerShippedConnectors(): void {

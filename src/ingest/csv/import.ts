@@ -20,6 +20,11 @@ export type ImportOptions = {
   mode?: 'bulk' | 'delta';
   problemCap?: number;
   onProgress?: (file: string, rows: number) => void;
+  /**
+   * For imports run by a connection: a bulk file that would tombstone more than this share of the
+   * source's records of its entity tombstones nothing and is reported as held. Unset: no limit.
+   */
+  tombstoneThreshold?: number;
 };
 
 const BATCH = 5000;
@@ -230,9 +235,24 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
     problem({ file: spec.file, line: b.line, column: columns?.columnOf(b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
   }
   const counts = await stage.apply();
-  const swept = mode === 'bulk' ? await stage.sweep() : 0;
+  const swept = mode === 'bulk' && !(await holdsSweep(job, stage, spec, report, problem)) ? await stage.sweep() : 0;
   Object.assign(report, { ...counts, tombstoned: counts.tombstoned + swept, skipped: unstaged + stage.rejected });
   job.opts.onProgress?.(spec.file, report.rows);
+}
+
+/** Whether a bulk file's sweep must wait: it would tombstone more than the threshold of the source's records. */
+async function holdsSweep(job: Job, stage: EntityStage, spec: CsvFileSpec, report: FileReport, problem: Report): Promise<boolean> {
+  const threshold = job.opts.tombstoneThreshold;
+  if (threshold === undefined) return false;
+  const preview = await stage.sweepPreview();
+  const share = preview.of ? preview.wouldTombstone / preview.of : 0;
+  if (preview.wouldTombstone === 0 || share <= threshold) return false;
+  report.held = preview;
+  problem({
+    file: spec.file,
+    message: `would tombstone ${preview.wouldTombstone} of ${preview.of} records (${(share * 100).toFixed(1)}%, above the ${(threshold * 100).toFixed(0)}% safety threshold); nothing was deleted. If upstream really removed them, run the sync again allowing deletions`,
+  });
+  return true;
 }
 
 /** 1.2 roles.csv / userProfiles.csv: gathered by user, attached when users.csv is read. */

@@ -13,6 +13,8 @@ export type FileReport = {
   tombstoned: number;
   skipped: number;
   problems: number;
+  /** Set when a bulk file's deletions were held back by a safety threshold. */
+  held?: { wouldTombstone: number; of: number };
 };
 
 export type ImportReport = {

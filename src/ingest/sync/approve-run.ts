@@ -16,6 +16,9 @@ export async function approveRun(knex: Knex, connectionId: string, runId: number
   if (!row || Number(row.id) !== runId) throw new RollcallError('invalid_input', `Run #${runId} is not the newest run of ${connectionId}; only the newest held run can be approved`);
   if (row.status !== 'held') throw new RollcallError('invalid_input', `Run #${runId} is ${row.status}, not held: there is nothing to approve`);
   const report = row.report as SyncReport;
+  if ((await knex.raw(`select count(*)::int as n from sync_stage where run_id = ?`, [runId])).rows[0].n === 0) {
+    throw new RollcallError('invalid_input', `Run #${runId} imported a CSV package, which is not kept: run the sync again allowing deletions (rollcall sync ${connectionId} --allow-deletions)`);
+  }
   for (const [i, e] of report.entities.entries()) {
     if (e.state !== 'held') continue;
     try {

@@ -62,7 +62,7 @@ export function formatSyncReport(r: SyncReport): string {
     lines.push(
       `  ${e.entity.padEnd(17)} ${e.state.padEnd(8)} fetched ${e.fetched}, created ${e.created}, updated ${e.updated}, unchanged ${e.unchanged}, tombstoned ${e.tombstoned}, skipped ${e.skipped}`,
     );
-    if (e.held) lines.push(`    held: would tombstone ${e.held.wouldTombstone} of ${e.held.of}; approve with: rollcall sync ${r.connectionId} --approve ${r.runId}`);
+    if (e.held) lines.push(`    held: would tombstone ${e.held.wouldTombstone} of ${e.held.of}; approve with: rollcall sync ${r.connectionId} --approve ${r.runId} (CSV packages: --allow-deletions)`);
     for (const m of e.errors) lines.push(`    ${m}`);
     for (const m of e.notes ?? []) lines.push(`    note: ${m}`);
   }

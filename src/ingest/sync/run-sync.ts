@@ -18,6 +18,8 @@ export type SyncOptions = {
   parallel?: number;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
+  /** Package connectors: apply the package's deletions even beyond the safety threshold (an admin's decision). */
+  allowDeletions?: boolean;
 };
 
 /** Deltas ask upstream for a little more than strictly needed: clocks differ, and unchanged records cost nothing. */
@@ -60,7 +62,7 @@ export async function runSync(deps: SyncDeps, connectionId: string, opts: SyncOp
   try {
     entities =
       connector.kind === 'package'
-        ? await syncPackage(deps.knex, conn, connector, ctx)
+        ? await syncPackage(deps.knex, conn, connector, ctx, opts.allowDeletions === true)
         : await syncRecords(deps.knex, log, conn, connector, ctx, { id: run.id, kind, since }, opts.parallel ?? 3, report);
   } catch (err) {
     log.error({ err }, 'sync run failed');

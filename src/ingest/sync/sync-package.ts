@@ -11,10 +11,14 @@ import { emptyEntityReport, type EntityReport } from './report.js';
  * A package connector's run: fetch the newest OneRoster CSV package and import it through the
  * same path as `rollcall import`, owned by the connection (bulk files sweep only its records).
  */
-export async function syncPackage(knex: Knex, conn: Connection, connector: PackageConnector, ctx: ConnectorContext): Promise<EntityReport[]> {
+export async function syncPackage(
+  knex: Knex, conn: Connection, connector: PackageConnector, ctx: ConnectorContext, allowDeletions: boolean,
+): Promise<EntityReport[]> {
   const pkg = await connector.fetchPackage(ctx);
   try {
-    const report = await importCsv(knex, { location: pkg.location, tenant: conn.tenant, source: conn.id });
+    const report = await importCsv(knex, {
+      location: pkg.location, tenant: conn.tenant, source: conn.id, tombstoneThreshold: allowDeletions ? undefined : conn.tombstoneThreshold,
+    });
     return entityReports(report);
   } finally {
     await pkg.cleanup();
@@ -31,7 +35,7 @@ function entityReports(r: ImportReport): EntityReport[] {
     if (!entity || out.some((e) => e.entity === entity)) continue;
     const failed = f.outcome === 'failed' || f.outcome === 'missing';
     out.push({
-      ...emptyEntityReport(entity), state: failed ? 'failed' : 'complete', fetched: f.rows, created: f.created, updated: f.updated,
+      ...emptyEntityReport(entity), state: failed ? 'failed' : f.held ? 'held' : 'complete', held: f.held, fetched: f.rows, created: f.created, updated: f.updated,
       unchanged: f.unchanged, tombstoned: f.tombstoned, skipped: f.skipped, errors: failed ? [`${f.file}: ${f.outcome}`] : [],
     });
   }
