@@ -7,7 +7,14 @@ import type { Logger } from '../../log.js';
  * the CSV import builds: GUIDRefs as {sourcedId, type}, booleans as booleans, no
  * sourcedId/status/dateLastModified inside `data`), with its identity and status.
  */
-export type PulledRecord = { sourcedId: string; status: 'active' | 'tobedeleted'; data: Record<string, unknown> };
+export type PulledRecord = {
+  sourcedId: string;
+  status: 'active' | 'tobedeleted';
+  /** The canonical record; for a tombstone only its identity matters (it may be partial or empty). */
+  data: Record<string, unknown>;
+  /** Set when the connector knows the record cannot be applied: it is skipped with this message. */
+  problem?: string;
+};
 
 /** What a connector gets for one run: its connection's settings and opened credentials, a logger, a stop signal. */
 export type ConnectorContext<Config = unknown, Credentials = unknown> = {

@@ -23,15 +23,21 @@ export async function stagePull(
     const rows: string[] = [];
     for (const rec of batch) {
       result.fetched++;
-      const problems = rec.sourcedId ? canonicalProblems(entity, rec.data) : ['sourcedId: is missing'];
+      const problems = !rec.sourcedId
+        ? ['sourcedId: is missing']
+        : rec.problem
+          ? [rec.problem]
+          : rec.status === 'tobedeleted'
+            ? [] // a tombstone needs only its identity: the stored record keeps its data
+            : canonicalProblems(entity, rec.data);
       if (problems.length) {
         result.invalid++;
         if (result.errors.length < MAX_ERRORS) result.errors.push(`${entity}/${rec.sourcedId || '(no id)'} skipped: ${problems.slice(0, 3).join('; ')}`);
         continue;
       }
-      const json = JSON.stringify(rec.data);
+      const json = JSON.stringify(rec.data ?? {});
       const hash = createHash('md5').update(json).digest('base64');
-      const refs = def.references.map((r) => r.ids(rec.data));
+      const refs = rec.status === 'tobedeleted' ? def.references.map(() => []) : def.references.map((r) => r.ids(rec.data));
       rows.push(`{"sid":${JSON.stringify(rec.sourcedId)},"status":"${rec.status === 'tobedeleted' ? 'tobedeleted' : 'active'}","hash":"${hash}","data_json":${json},"refs":${JSON.stringify(refs)}}`);
     }
     if (rows.length) {

@@ -1,0 +1,3 @@
+export { cleverConnector, createCleverConnector } from './connector.js';
+export { CleverConfig, CleverCredentials } from './config.js';
+export type { CleverDeps } from './session.js';
