@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { loadKeyRing } from '../crypto/key-ring.js';
 import { invalidInput } from '../errors.js';
 import { createConnection, getConnection, listConnections } from '../ingest/connections/connections.js';
+import { TEMPLATES, fromTemplate } from '../ingest/connections/templates.js';
 import { testConnection } from '../ingest/connections/test-connection.js';
 import { registerShippedConnectors } from '../ingest/connectors/all.js';
 import { listConnectors } from '../ingest/connectors/registry.js';
@@ -45,11 +46,19 @@ export function connectionsCommand(config: () => Config): Command {
     .action(() => table(['provider', 'name', 'kind'], listConnectors().map((c) => [c.provider, c.label, c.kind === 'package' ? 'CSV package' : 'API records'])));
 
   cmd
+    .command('templates')
+    .description('list provider templates (a vendor\'s usual settings): use with create --template')
+    .action(() => table(['template', 'provider', 'name', 'you supply'], TEMPLATES.map((t) => [t.id, t.provider, t.label, t.fill.join(', ')])));
+
+  cmd
     .command('create')
     .description('save a connection (its credentials are sealed with ROLLCALL_SECRET_KEY)')
     .requiredOption('-t, --tenant <id>', 'tenant the connection writes')
     .requiredOption('-n, --name <name>', 'a name for people')
-    .requiredOption('-p, --provider <provider>', 'see `rollcall connections providers`')
+    .option('-p, --provider <provider>', 'see `rollcall connections providers` (or use --template)')
+    .option('--template <id>', 'start from a provider template (see `rollcall connections templates`)')
+    .option('--host <host>', 'for templates: the vendor server\'s host name')
+    .option('--app-name <name>', 'for Infinite Campus templates: the Campus application name')
     .option('--id <id>', 'connection id (default: random)')
     .option('--config <file>', 'settings as a JSON file ("-" for standard input)')
     .option('--credentials <file>', 'secrets as a JSON file ("-" for standard input)')
@@ -57,12 +66,19 @@ export function connectionsCommand(config: () => Config): Command {
     .option('--schedule <cron>', 'run on this cron schedule (e.g. "0 5,17 * * *")')
     .option('--tombstone-threshold <share>', 'hold a full run for approval above this share of deletions (default 0.1)', number('threshold', 0, 1))
     .option('--json', 'print JSON')
-    .action(async (o: { tenant: string; name: string; provider: string; id?: string; config?: string; credentials?: string; priority?: number; schedule?: string; tombstoneThreshold?: number; json?: boolean }) => {
+    .action(async (o: {
+      tenant: string; name: string; provider?: string; template?: string; host?: string; appName?: string; id?: string; config?: string; credentials?: string;
+      priority?: number; schedule?: string; tombstoneThreshold?: number; json?: boolean;
+    }) => {
       const c = config();
+      const given = o.config ? readJsonFile(o.config, 'settings') : {};
+      const values = Object.fromEntries(Object.entries({ host: o.host, appName: o.appName }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      const base = o.template ? fromTemplate(o.template, values, given) : { provider: o.provider, config: given };
+      if (!base.provider) throw invalidInput('name a --provider or a --template');
       const conn = await withStore((k) =>
         createConnection(k, {
-          tenant: o.tenant, name: o.name, provider: o.provider, id: o.id, priority: o.priority, schedule: o.schedule ?? null, tombstoneThreshold: o.tombstoneThreshold,
-          config: o.config ? readJsonFile(o.config, 'settings') : {}, credentials: o.credentials ? readJsonFile(o.credentials, 'credentials') : {},
+          tenant: o.tenant, name: o.name, provider: base.provider!, id: o.id, priority: o.priority, schedule: o.schedule ?? null, tombstoneThreshold: o.tombstoneThreshold,
+          config: base.config, credentials: o.credentials ? readJsonFile(o.credentials, 'credentials') : {},
         }, keyRingOf(c)),
       );
       if (o.json) return printJson(conn);

@@ -12,6 +12,7 @@ import { runSync } from '../../src/ingest/sync/run-sync.js';
 import { APPLY_ORDER, ENTITIES, type EntityName } from '../../src/model/entities.js';
 import type { Database } from '../../src/store/db.js';
 import { ensureTenant } from '../../src/store/tenants.js';
+import { apiReader } from '../helpers/api-reader.js';
 import { engines } from '../helpers/engines.js';
 import { CleverSimulator, type DistrictData, type SimSection } from '../simulators/clever/index.js';
 import { FakeClock } from '../simulators/faults/fake-clock.js';
@@ -89,6 +90,12 @@ for (const engine of engines()) {
         const want = expectedIds(sim.data);
         for (const e of CLEVER_ENTITIES) assert.deepEqual(await storeIds(db, 'clever-big', e), want[e], `${e}: the store holds exactly the simulated records`);
         assert.ok(want.enrollments.length > 30_000);
+        const api = await apiReader(db);
+        try {
+          for (const e of CLEVER_ENTITIES) assert.deepEqual(await api.ids('clever-big', e), want[e], `${e}: the API serves exactly the simulated records`);
+        } finally {
+          await api.close();
+        }
 
         // The sharing hint, once; the skipped termless sections, counted and explained.
         assert.deepEqual(entity(run, 'users').notes, ["Clever shares no email for 137 students: ask the district to share student emails in Clever's sharing settings"]);
@@ -173,6 +180,13 @@ for (const engine of engines()) {
         assert.ok(t2[`users/${leaver.id}`].startsWith('tobedeleted'));
         for (const x of theirSections) assert.ok(t2[`enrollments/${x}-${leaver.id}`].startsWith('tobedeleted'));
         assert.deepEqual(await storeIds(db, 'clever-delta', 'users', 'tobedeleted'), [leaver.id]);
+        const api = await apiReader(db);
+        try {
+          const delta = await api.records('clever-delta', 'users', `dateLastModified>'${new Date(d2.startedAt).toISOString()}'`);
+          assert.deepEqual(delta.filter((u) => u.status === 'tobedeleted').map((u) => u.sourcedId), [leaver.id], 'the deletion is visible in the API\'s delta');
+        } finally {
+          await api.close();
+        }
 
         // A deleted section tombstones its class and its enrollments.
         const gone = sim.data.sections.find((x) => x.term_id && x.course && x.id !== section.id)!;

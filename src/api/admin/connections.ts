@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../../auth/input.js';
 import { RollcallError } from '../../errors.js';
 import { createConnection, getConnection, listConnections, type Connection } from '../../ingest/connections/connections.js';
+import { TEMPLATES } from '../../ingest/connections/templates.js';
 import { testConnection } from '../../ingest/connections/test-connection.js';
 import { listConnectors } from '../../ingest/connectors/registry.js';
 import { approveRun } from '../../ingest/sync/approve-run.js';
@@ -88,6 +89,9 @@ export function connectionsRouter({ db, log, keyRing, scheduler }: AdminDeps): e
 /** GET /providers: what a connection can be. */
 export function providersHandler(): express.RequestHandler {
   return (_req, res) => {
-    res.json({ providers: listConnectors().map((c) => ({ provider: c.provider, label: c.label, kind: c.kind === 'package' ? 'package' : 'records' })) });
+    res.json({
+      providers: listConnectors().map((c) => ({ provider: c.provider, label: c.label, kind: c.kind === 'package' ? 'package' : 'records' })),
+      templates: TEMPLATES,
+    });
   };
 }
