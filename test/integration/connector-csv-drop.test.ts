@@ -15,6 +15,7 @@ import { ENTITIES, type EntityName } from '../../src/model/entities.js';
 import type { Database } from '../../src/store/db.js';
 import { ensureTenant } from '../../src/store/tenants.js';
 import { FIXTURE_1P1, fixturePackage } from '../helpers/csv-package.js';
+import { apiReader } from '../helpers/api-reader.js';
 import { engines } from '../helpers/engines.js';
 import { changedKeys, snapshot } from '../helpers/store-snapshot.js';
 import { zipFolder } from '../helpers/zip-folder.js';
@@ -116,6 +117,14 @@ for (const engine of engines()) {
       }
       const users = (await db.knex.raw(`select count(*)::int as n from users where tenant_id = 'district-a'`)).rows[0].n;
       assert.ok(users >= 10_000, `a district of at least 10,000 users (${users})`);
+      const api = await apiReader(db);
+      try {
+        for (const [entity, file] of Object.entries(CSV_OF) as [EntityName, string][]) {
+          assert.deepEqual(await api.ids('district-a', entity), csvRows(DISTRICT, file).map((r) => r.sourcedId).sort(), `${entity}: the API serves exactly the package's records`);
+        }
+      } finally {
+        await api.close();
+      }
     });
 
     test('(b) a second run over the same zip moves no dateLastModified', async () => {
@@ -136,6 +145,13 @@ for (const engine of engines()) {
       assert.deepEqual(changedKeys(before, await snapshot(db.knex, 'district-a')), [`users/${CHANGED_USER}`, `users/${REMOVED_USER}`].sort());
       const rows = (await db.knex.raw(`select sourced_id, status, case when status = 'active' then data->>'givenName' end as g from users where tenant_id = 'district-a' and sourced_id in (?, ?) order by sourced_id`, [REMOVED_USER, CHANGED_USER])).rows;
       assert.deepEqual(rows, [{ sourced_id: REMOVED_USER, status: 'tobedeleted', g: null }, { sourced_id: CHANGED_USER, status: 'active', g: 'Renamed' }]);
+      const api = await apiReader(db);
+      try {
+        const served = await api.records('district-a', 'users', `dateLastModified>'${run.startedAt}'`);
+        assert.deepEqual(served.map((u) => `${u.sourcedId} ${u.status}`).sort(), [`${CHANGED_USER} active`, `${REMOVED_USER} tobedeleted`].sort(), 'the API\'s delta shows the change and the deletion');
+      } finally {
+        await api.close();
+      }
     });
 
     test('(d) refused login: the run fails with an actionable message and nothing changes', async () => {

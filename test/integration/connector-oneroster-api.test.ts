@@ -15,6 +15,7 @@ import type { SyncReport } from '../../src/ingest/sync/report.js';
 import { APPLY_ORDER, ENTITIES, type EntityName } from '../../src/model/entities.js';
 import type { Database } from '../../src/store/db.js';
 import { ensureTenant } from '../../src/store/tenants.js';
+import { apiReader } from '../helpers/api-reader.js';
 import { engines } from '../helpers/engines.js';
 import { FakeClock } from '../simulators/faults/index.js';
 import { buildDistrict, OneRosterSimulator, renderRecord, type SimAuth, type SimDistrict, type SimOptions } from '../simulators/oneroster-api/index.js';
@@ -129,6 +130,14 @@ for (const engine of engines()) {
       for (const e of APPLY_ORDER) assert.equal(entityReport(first, e).created, sim.records(e).length, `${e} created`);
       assert.equal(sum(first, 'skipped'), 0);
       await assertMatchesUpstream(db, 't-large', sim, 97);
+      const api = await apiReader(db);
+      try {
+        for (const e of APPLY_ORDER) {
+          assert.deepEqual(await api.ids('t-large', e), sim.records(e).filter((r) => r.status === 'active').map((r) => r.sourcedId).sort(), `${e}: the API serves exactly the upstream records`);
+        }
+      } finally {
+        await api.close();
+      }
       const userPages = sim.collectionRequests('users').filter((r) => r.status === 200 && r.url.searchParams.get('limit') === '1000');
       assert.equal(userPages.length, Math.ceil(sim.records('users').length / 1000), 'users read in pages of 1000 following Link');
       assert.equal(sim.issuedTokens.length, 2, 'one token for the test, one for the run');
@@ -183,6 +192,13 @@ for (const engine of engines()) {
       assert.deepEqual(Object.keys(afterDelete).filter((k) => afterDelete[k] !== afterChange[k]).sort(), [deleted, ...admins].sort());
       assert.ok(afterDelete[deleted].startsWith('tobedeleted'));
       await assertMatchesUpstream(db, 't-delta', sim);
+      const api = await apiReader(db);
+      try {
+        const served = await api.records('t-delta', 'users', `dateLastModified>'${delta.startedAt}'`);
+        assert.deepEqual(served.filter((u) => u.status === 'tobedeleted').map((u) => u.sourcedId), [deleted], 'the deletion is visible in the API\'s delta');
+      } finally {
+        await api.close();
+      }
     });
 
     test('(c1) 429 with Retry-After and a 5xx burst: the run completes after retries', () =>
