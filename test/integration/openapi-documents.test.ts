@@ -20,20 +20,17 @@ import { COMMITTED_DOCUMENTS, COMMITTED_SERVER_URL, OPENAPI_DIR } from '../../sr
 import { finish, type StoredRecord } from '../../src/api/serialize/shared.js';
 import { v1p1 } from '../../src/api/serialize/v1p1.js';
 import { v1p2 } from '../../src/api/serialize/v1p2.js';
-import { loadDemo } from '../../src/demo/load-demo.js';
 import { RollcallError, type ErrorKind } from '../../src/errors.js';
-import { importCsv } from '../../src/ingest/csv/import.js';
-import { APPLY_ORDER, ENTITIES, type EntityName } from '../../src/model/entities.js';
+import type { EntityName } from '../../src/model/entities.js';
 import type { OneRosterVersion } from '../../src/model/vocab.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
 import type { Database } from '../../src/store/db.js';
-import { FIXTURE_1P1 } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
+import { sampleRecords } from '../helpers/sample-records.js';
 import { OFFICIAL_OPENAPI } from '../helpers/official-openapi.js';
 
 type Doc = Record<string, any>;
 const VERSIONS: OneRosterVersion[] = ['1.1', '1.2'];
-const FIXTURE_1P2 = path.resolve(import.meta.dirname, '../fixtures/oneroster-1p2');
 const json = (x: unknown): Doc => JSON.parse(JSON.stringify(x));
 
 /** Validators for the component schemas of one of our documents. */
@@ -156,20 +153,10 @@ describe('against the official 1EdTech 1.2 document', () => {
 for (const engine of engines()) {
   describe(`serializer output validates against our schemas (${engine.name})`, () => {
     let db: Database;
-    const records = new Map<string, StoredRecord[]>();
+    let records = new Map<string, StoredRecord[]>();
     before(async () => {
       db = await engine.open();
-      for (const [tenant, load] of [
-        ['v11', () => importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'v11' })],
-        ['v12', () => importCsv(db.knex, { location: FIXTURE_1P2, tenant: 'v12' })],
-        ['demo', () => loadDemo(db.knex, 'demo', { students: 80, seed: 4 })],
-      ] as const) {
-        await load();
-        for (const e of APPLY_ORDER) {
-          const sql = `select sourced_id, status, date_last_modified, data from ${ENTITIES[e].table} where tenant_id = ? order by sourced_id`;
-          records.set(`${tenant}/${e}`, (await db.knex.raw(sql, [tenant])).rows);
-        }
-      }
+      records = await sampleRecords(db);
     });
     after(async () => db?.close());
 

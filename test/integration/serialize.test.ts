@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { finish, type StoredRecord } from '../../src/api/serialize/shared.js';
 import { v1p1 } from '../../src/api/serialize/v1p1.js';
 import { v1p2 } from '../../src/api/serialize/v1p2.js';
-import { loadDemo } from '../../src/demo/load-demo.js';
-import { importCsv } from '../../src/ingest/csv/import.js';
-import { APPLY_ORDER, ENTITIES, type EntityName } from '../../src/model/entities.js';
+import type { EntityName } from '../../src/model/entities.js';
 import type { Database } from '../../src/store/db.js';
-import { FIXTURE_1P1 } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
+import { sampleRecords } from '../helpers/sample-records.js';
 import { officialSchemas } from '../helpers/official-openapi.js';
 
-const FIXTURE_1P2 = path.resolve(import.meta.dirname, '../fixtures/oneroster-1p2');
 const SCHEMA: Record<EntityName, string> = {
   orgs: 'OrgDType', academicSessions: 'AcademicSessionDType', courses: 'CourseDType', classes: 'ClassDType',
   users: 'UserDType', enrollments: 'EnrollmentDType', demographics: 'DemographicsDType',
@@ -24,19 +20,10 @@ const [engine] = engines(); // pure shaping of stored rows: one engine is enough
 
 describe('per-version serializers', () => {
   let db: Database;
-  const records = new Map<string, StoredRecord[]>();
+  let records = new Map<string, StoredRecord[]>();
   before(async () => {
     db = await engine.open();
-    for (const [tenant, load] of [
-      ['v11', () => importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'v11' })],
-      ['v12', () => importCsv(db.knex, { location: FIXTURE_1P2, tenant: 'v12' })],
-      ['demo', () => loadDemo(db.knex, 'demo', { students: 80, seed: 4 })],
-    ] as const) {
-      await load();
-      for (const e of APPLY_ORDER) {
-        records.set(`${tenant}/${e}`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from ${ENTITIES[e].table} where tenant_id = ? order by sourced_id`, [tenant])).rows);
-      }
-    }
+    records = await sampleRecords(db);
   });
   after(async () => db?.close());
 
