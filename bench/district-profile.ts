@@ -1,0 +1,155 @@
+// Where a page's time goes, for the district benchmark (npm run bench): in its own process, straight
+// on the imported store (no HTTP), for the first, middle and last page of each collection of the
+// SDS pull (filter=status='active', limit=5000, OneRoster 1.1) and for the delta queries:
+//   - the database's own execution time (EXPLAIN ANALYZE) of the count, the first page (OFFSET 0)
+//     and the later pages (seek past the previous page's last sourcedId, as the pager does);
+//   - the same queries timed from Node through knex and pg (adds transfer and row parsing);
+//   - serialization to OneRoster JSON objects (the API's serializers, the sharing mask, finish) and JSON.stringify.
+// Timings are the best of several runs, since the machine may be shared.
+// Prints one JSON line.
+//   node --import tsx bench/district-profile.ts <postgres-url | pglite-dir> <delta-since-iso> [limit]
+import { maskRecord } from '../src/api/oneroster/sharing-scope.js';
+import { finish } from '../src/api/serialize/shared.js';
+import { v1p1 } from '../src/api/serialize/v1p1.js';
+import { SHARE_EVERYTHING } from '../src/auth/sharing.js';
+import { ENTITIES, type EntityName } from '../src/model/entities.js';
+import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '../src/query/build-select.js';
+import { readCollectionParams } from '../src/query/collection-params.js';
+import type { PageRow } from '../src/query/pager.js';
+import { openDatabase } from '../src/store/db.js';
+
+const [target, since, limitArg] = process.argv.slice(2);
+const limit = Number(limitArg ?? 5000);
+const tenant = 'bench';
+const db = target.startsWith('postgres') ? await openDatabase({ databaseUrl: target }) : await openDatabase({ dataDir: target, command: 'bench' });
+const knex = db.knex;
+
+const ms = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+type Sql = { sql: string; bindings: readonly unknown[] };
+
+/** Best of `n` timed runs of a query from Node (the first run warms the cache and is dropped; the machine is shared). */
+async function timed(q: Sql, n = 3): Promise<{ ms: number; rows: any[] }> {
+  let rows: any[] = [];
+  const times: number[] = [];
+  for (let i = 0; i <= n; i++) {
+    const t = performance.now();
+    rows = (await knex.raw(q.sql, q.bindings as any[])).rows;
+    if (i > 0) times.push(ms(t));
+  }
+  return { ms: Math.min(...times), rows };
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS): the execution time and the plan as text. */
+async function explain(q: Sql): Promise<{ executionMs: number; plan: string }> {
+  const rows = (await knex.raw(`explain (analyze, buffers) ${q.sql}`, q.bindings as any[])).rows as Array<Record<string, string>>;
+  const lines = rows.map((r) => Object.values(r)[0]);
+  const exec = lines.map((l) => /Execution Time: ([\d.]+) ms/.exec(l)).find(Boolean);
+  return { executionMs: exec ? Number(exec[1]) : NaN, plan: lines.join('\n') };
+}
+
+function query(entity: EntityName, filter: string, offset = 0): CollectionQuery {
+  return { entity, version: '1.1', tenant, scope: [], params: readCollectionParams({ filter, limit: String(limit), offset: String(offset) }, entity, '1.1') };
+}
+
+/** The page after `afterId`, as the pager's seek builds it for the default order (by sourcedId). */
+function seekSql(q: CollectionQuery, afterId: string): Sql {
+  const where = whereOf(q);
+  const order = orderOf(q);
+  return {
+    sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${ENTITIES[q.entity].table} r
+          where ${where.sql} and r.sourced_id > ? order by ${order.sql} limit ?`,
+    bindings: [...where.bindings, afterId, ...order.bindings, String(limit)],
+  };
+}
+
+const ctx = { baseUrl: 'http://127.0.0.1:8080/ims/oneroster/v1p1' };
+
+/**
+ * The API's serialization of one page, stage by stage as the collection handler runs it: the
+ * version's serializer, the sharing mask (everything shared), `finish` (drops undefined), then
+ * JSON.stringify of the body. Best of 5 runs after a warm-up (the machine is shared).
+ */
+function serialize(entity: EntityName, key: string, rows: PageRow[]) {
+  const best = { serializerMs: Infinity, maskMs: Infinity, finishMs: Infinity, stringifyMs: Infinity };
+  let bytes = 0;
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const a = rows.map((r) => v1p1[entity](r, ctx));
+    const t1 = performance.now();
+    const b = a.map((x) => maskRecord(entity, x, SHARE_EVERYTHING, undefined));
+    const t2 = performance.now();
+    const records = b.map((x) => finish(x));
+    const t3 = performance.now();
+    const json = JSON.stringify({ [key]: records });
+    const t4 = performance.now();
+    if (i === 0) continue;
+    best.serializerMs = Math.min(best.serializerMs, t1 - t0);
+    best.maskMs = Math.min(best.maskMs, t2 - t1);
+    best.finishMs = Math.min(best.finishMs, t3 - t2);
+    best.stringifyMs = Math.min(best.stringifyMs, t4 - t3);
+    bytes = Buffer.byteLength(json);
+  }
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    serializeMs: r(best.serializerMs + best.maskMs + best.finishMs),
+    serializerMs: r(best.serializerMs),
+    maskMs: r(best.maskMs),
+    finishMs: r(best.finishMs),
+    stringifyMs: r(best.stringifyMs),
+    bytes,
+  };
+}
+
+async function profilePage(entity: EntityName, key: string, filter: string, offset: number) {
+  const q = query(entity, filter, offset);
+  let sql: Sql;
+  if (offset === 0) sql = buildCollectionQuery(q).page;
+  else {
+    const prev = query(entity, filter, offset - 1);
+    const { page } = buildCollectionQuery({ ...prev, params: { ...prev.params, limit: 1 } });
+    const boundary = (await knex.raw(page.sql, page.bindings as any[])).rows[0].sourced_id as string;
+    sql = seekSql(q, boundary);
+  }
+  const node = await timed(sql);
+  const plan = await explain(sql);
+  return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...serialize(entity, key, node.rows), plan: plan.plan };
+}
+
+const COLLECTIONS: Array<[EntityName, string]> = [
+  ['academicSessions', 'academicSessions'], ['orgs', 'orgs'], ['users', 'users'], ['classes', 'classes'], ['enrollments', 'enrollments'],
+];
+
+const out: Record<string, unknown> = { engine: db.engine, limit };
+const full: Record<string, unknown> = {};
+for (const [entity, key] of COLLECTIONS) {
+  const filter = "status='active'";
+  const { count } = buildCollectionQuery(query(entity, filter));
+  const c = await timed(count);
+  const total = c.rows[0].total as number;
+  const countPlan = await explain(count);
+  const lastOffset = Math.max(0, Math.floor((total - 1) / limit) * limit);
+  const middleOffset = Math.floor(lastOffset / limit / 2) * limit;
+  const offsets = [...new Set([0, middleOffset, lastOffset])];
+  const pages = [];
+  for (const o of offsets) pages.push(await profilePage(entity, key, filter, o));
+  full[entity] = { total, count: { nodeQueryMs: c.ms, dbExecutionMs: countPlan.executionMs, plan: countPlan.plan }, pages };
+}
+out.full = full;
+
+if (since) {
+  const delta: Record<string, unknown> = {};
+  for (const [entity, key] of [['users', 'users'], ['enrollments', 'enrollments']] as Array<[EntityName, string]>) {
+    const filter = `dateLastModified>'${since}'`;
+    const { count } = buildCollectionQuery(query(entity, filter));
+    const c = await timed(count);
+    const countPlan = await explain(count);
+    delta[entity] = {
+      total: c.rows[0].total,
+      count: { nodeQueryMs: c.ms, dbExecutionMs: countPlan.executionMs, plan: countPlan.plan },
+      first: await profilePage(entity, key, filter, 0),
+    };
+  }
+  out.delta = delta;
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
+await db.close();
