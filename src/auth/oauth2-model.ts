@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ClientCredentialsModel, Client, Token, User } from '@node-oauth/oauth2-server';
 import { verifySecret } from './secrets.js';
-import { tokenHash } from './tokens.js';
+import { storeToken } from './tokens.js';
 
 type RollcallClient = Client & { tenant: string; scopes: string[] };
 
@@ -30,12 +30,7 @@ export function oauth2Model(knex: Knex): ClientCredentialsModel {
     },
 
     async saveToken(token: Token, client: Client, user: User): Promise<Token> {
-      await knex.raw(
-        `insert into access_tokens (token_hash, kind, principal_id, scopes, expires_at)
-         values (?, 'oneroster', ?, array(select jsonb_array_elements_text(?::jsonb)), ?)`,
-        [tokenHash(token.accessToken), client.id, JSON.stringify(token.scope ?? []), token.accessTokenExpiresAt!.toISOString()],
-      );
-      if (Math.random() < 0.01) await knex.raw('delete from access_tokens where expires_at < now()');
+      await storeToken(knex, 'oneroster', client.id, token.accessToken, token.scope ?? [], token.accessTokenExpiresAt!);
       return { ...token, client, user };
     },
 

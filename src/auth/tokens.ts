@@ -9,10 +9,8 @@ export type StoredToken = { kind: TokenKind; principalId: string; scopes: string
 /** Tokens are random; the database keeps only their SHA-256, so a copy of it holds no usable token. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-/** Issues an access token for a principal (an API client or an admin), valid for `ttlSeconds`. */
-export async function issueToken(knex: Knex, kind: TokenKind, principalId: string, scopes: string[], ttlSeconds: number): Promise<IssuedToken> {
-  const accessToken = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+/** Stores a token (as its hash) with its scopes and expiry; now and then sweeps expired ones. */
+export async function storeToken(knex: Knex, kind: TokenKind, principalId: string, accessToken: string, scopes: string[], expiresAt: Date): Promise<void> {
   await knex.raw(
     `insert into access_tokens (token_hash, kind, principal_id, scopes, expires_at)
      values (?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?)`,
@@ -20,6 +18,13 @@ export async function issueToken(knex: Knex, kind: TokenKind, principalId: strin
   );
   // Expired tokens are dead anyway; sweep some now and then so the table stays small.
   if (Math.random() < 0.01) await knex.raw('delete from access_tokens where expires_at < now()');
+}
+
+/** Issues an access token for a principal (an API client or an admin), valid for `ttlSeconds`. */
+export async function issueToken(knex: Knex, kind: TokenKind, principalId: string, scopes: string[], ttlSeconds: number): Promise<IssuedToken> {
+  const accessToken = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await storeToken(knex, kind, principalId, accessToken, scopes, expiresAt);
   return { accessToken, expiresAt, scopes };
 }
 
