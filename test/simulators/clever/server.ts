@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyFault, writeReply, type Fault, type Reply } from '../faults/faults.js';
+import { applyFault, writeReply, type Reply } from '../faults/faults.js';
+import { FaultPlans, type FaultPlanOf } from '../faults/plans.js';
 import { generateDistrict, type DistrictData, type DistrictOptions, type IdSource, type SimSection, type SimUser } from './district.js';
 
 /** A request as the simulator saw it (and how it answered). */
@@ -15,12 +16,8 @@ export interface CleverRequest {
   status?: number;
 }
 
-export interface FaultPlan {
-  fault: Fault | ((req: CleverRequest) => Fault);
-  when?: (req: CleverRequest) => boolean;
-  /** Default: every matching request. */
-  times?: number;
-}
+/** A fault for the requests that match `when`, the next `times` of them (default: every matching request). */
+export type FaultPlan = FaultPlanOf<CleverRequest>;
 
 export interface CleverSimOptions {
   district: DistrictOptions | { data: DistrictData; ids: IdSource };
@@ -62,7 +59,7 @@ export class CleverSimulator {
   shareContacts: boolean;
   private readonly ids: IdSource;
   private readonly now: () => number;
-  private readonly plans: Array<FaultPlan & { left: number }> = [];
+  private readonly plans = new FaultPlans<CleverRequest>();
   private readonly validTokens = new Set<string>();
   private current?: string;
   private tokenNo = 0;
@@ -104,12 +101,12 @@ export class CleverSimulator {
   // ------------------------------------------------------------------------------- faults
 
   fault(plan: FaultPlan): this {
-    this.plans.push({ ...plan, left: plan.times ?? Number.POSITIVE_INFINITY });
+    this.plans.add('*', plan);
     return this;
   }
 
   clearFaults(): void {
-    this.plans.length = 0;
+    this.plans.clear();
     this.expireOn = undefined;
   }
 
@@ -262,10 +259,8 @@ export class CleverSimulator {
       const limit = this.rateHeaders(token);
       if (limit.exceeded) return this.send(res, req, json(429, { message: 'Too Many Requests' }, limit.headers));
       req.page = this.pageOf(req);
-      const plan = this.plans.find((p) => p.left > 0 && (!p.when || p.when(req)));
-      if (plan) {
-        plan.left--;
-        const fault = typeof plan.fault === 'function' ? plan.fault(req) : plan.fault;
+      const fault = this.plans.take(['*'], req);
+      if (fault) {
         req.status = fault.kind === 'status' ? fault.status : undefined;
         await applyFault(fault, res, async () => this.answer(req));
         return;

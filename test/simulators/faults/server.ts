@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyFault, writeReply, type Fault, type Reply } from './faults.js';
+import { FaultPlans, type FaultPlanOf } from './plans.js';
 
 /** A request as the simulator saw it. */
 export interface SimRequest {
@@ -15,15 +16,7 @@ export interface SimRequest {
 export type Handler = (req: SimRequest) => Reply | Promise<Reply>;
 
 /** A fault for the requests of a route that match `when`, the next `times` of them (default: all). */
-export interface FaultPlan {
-  fault: Fault | ((req: SimRequest) => Fault);
-  times?: number;
-  when?: (req: SimRequest) => boolean;
-}
-
-interface ActivePlan extends FaultPlan {
-  left: number;
-}
+export type FaultPlan = FaultPlanOf<SimRequest>;
 
 export interface BearerOptions {
   /** Default `/oauth/token` (POST). */
@@ -43,7 +36,7 @@ export class FaultServer {
   /** Tokens handed out by the token route, newest last. */
   readonly issuedTokens: string[] = [];
   private readonly routes = new Map<string, Handler>();
-  private readonly plans = new Map<string, ActivePlan[]>();
+  private readonly plans = new FaultPlans<SimRequest>();
   private readonly validTokens = new Set<string>();
   private bearer?: Required<Pick<BearerOptions, 'tokenPath'>> & BearerOptions;
 
@@ -71,10 +64,7 @@ export class FaultServer {
   }
 
   fault(path: string, plan: FaultPlan | Fault): this {
-    const p: FaultPlan = 'kind' in plan || typeof plan === 'function' ? { fault: plan as Fault } : plan;
-    const list = this.plans.get(path) ?? [];
-    list.push({ ...p, left: p.times ?? Number.POSITIVE_INFINITY });
-    this.plans.set(path, list);
+    this.plans.add(path, plan);
     return this;
   }
 
@@ -131,13 +121,7 @@ export class FaultServer {
   }
 
   private takeFault(req: SimRequest): Fault | undefined {
-    for (const key of [req.path, '*']) {
-      const plan = this.plans.get(key)?.find((p) => p.left > 0 && (!p.when || p.when(req)));
-      if (!plan) continue;
-      plan.left--;
-      return typeof plan.fault === 'function' ? plan.fault(req) : plan.fault;
-    }
-    return undefined;
+    return this.plans.take([req.path, '*'], req);
   }
 
   private async answer(req: SimRequest): Promise<Reply> {

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyOAuth1 } from '../../../src/auth/oauth1.js';
 import type { EntityName } from '../../../src/model/entities.js';
 import { applyFault, writeReply, type Fault, type Reply } from '../faults/index.js';
+import { FaultPlans, type FaultPlanOf } from '../faults/plans.js';
 import { cloneDistrict, type SimDistrict, type SimRecord } from './district.js';
 import { renderRecord, type Dialect } from './wire.js';
 
@@ -56,7 +57,7 @@ export type SimOptions = {
 export type SimRequest = { method: string; url: URL; path: string; headers: IncomingMessage['headers']; body: string; entity?: string; status?: number };
 
 /** A fault for the requests of an endpoint (`users`, `terms`, `token`, or `*`) that match `when`, the next `times` of them. */
-export type SimFaultPlan = { fault: Fault | ((req: SimRequest) => Fault); times?: number; when?: (req: SimRequest) => boolean };
+export type SimFaultPlan = FaultPlanOf<SimRequest>;
 
 const ENDPOINTS: Record<string, { entity: EntityName; key: string }> = {
   orgs: { entity: 'orgs', key: 'orgs' },
@@ -123,7 +124,7 @@ export class OneRosterSimulator {
   private readonly opts: SimOptions;
   private readonly tokens = new Map<string, number>();
   private readonly nonces = new Set<string>();
-  private readonly plans = new Map<string, Array<SimFaultPlan & { left: number }>>();
+  private readonly plans = new FaultPlans<SimRequest>();
   private readonly rendered = new Map<string, Record<string, unknown>>();
   private expireWhen: Array<(req: SimRequest) => boolean> = [];
   private baseUrlValue = '';
@@ -214,10 +215,7 @@ export class OneRosterSimulator {
   // ---- faults and tokens --------------------------------------------------------------------
 
   fault(endpoint: string, plan: SimFaultPlan | Fault): this {
-    const p: SimFaultPlan = 'kind' in plan || typeof plan === 'function' ? { fault: plan as Fault } : plan;
-    const list = this.plans.get(endpoint) ?? [];
-    list.push({ ...p, left: p.times ?? Number.POSITIVE_INFINITY });
-    this.plans.set(endpoint, list);
+    this.plans.add(endpoint, plan);
     return this;
   }
 
@@ -298,13 +296,7 @@ export class OneRosterSimulator {
   }
 
   private takeFault(endpoint: string, req: SimRequest): Fault | undefined {
-    for (const key of [endpoint, '*']) {
-      const plan = this.plans.get(key)?.find((p) => p.left > 0 && (!p.when || p.when(req)));
-      if (!plan) continue;
-      plan.left--;
-      return typeof plan.fault === 'function' ? plan.fault(req) : plan.fault;
-    }
-    return undefined;
+    return this.plans.take([endpoint, '*'], req);
   }
 
   private collection(req: SimRequest, name: string, endpoint: { entity: EntityName; key: string }): Reply {
