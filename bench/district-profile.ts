@@ -4,18 +4,18 @@
 //   - the database's own execution time (EXPLAIN ANALYZE) of the count, the first page (OFFSET 0)
 //     and the later pages (seek past the previous page's last sourcedId, as the pager does);
 //   - the same queries timed from Node through knex and pg (adds transfer and row parsing);
-//   - serialization to OneRoster JSON objects (the API's serializers, the sharing mask, finish) and JSON.stringify.
+//   - the page rendered to OneRoster JSON by the database, as the API does it (src/api/render): its
+//     execution time, the query from Node, and writing the response body around the records.
 // Timings are the best of several runs, since the machine may be shared.
 // Prints one JSON line.
 //   node --import tsx bench/district-profile.ts <postgres-url | pglite-dir> <delta-since-iso> [limit]
-import { maskRecord } from '../src/api/oneroster/sharing-scope.js';
-import { finish } from '../src/api/serialize/shared.js';
-import { v1p1 } from '../src/api/serialize/v1p1.js';
+import { collectionBody } from '../src/api/render/page-body.js';
+import { renderRecordSql } from '../src/api/render/render-sql.js';
 import { SHARE_EVERYTHING } from '../src/auth/sharing.js';
 import { ENTITIES, type EntityName } from '../src/model/entities.js';
 import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '../src/query/build-select.js';
 import { readCollectionParams } from '../src/query/collection-params.js';
-import type { PageRow } from '../src/query/pager.js';
+import { renderedPage } from '../src/query/pager.js';
 import { openDatabase } from '../src/store/db.js';
 
 const [target, since, limitArg] = process.argv.slice(2);
@@ -56,48 +56,32 @@ function seekSql(q: CollectionQuery, afterId: string): Sql {
   const where = whereOf(q);
   const order = orderOf(q);
   return {
-    sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${ENTITIES[q.entity].table} r
+    sql: `select r.* from ${ENTITIES[q.entity].table} r
           where ${where.sql} and r.sourced_id > ? order by ${order.sql} limit ?`,
     bindings: [...where.bindings, afterId, ...order.bindings, String(limit)],
   };
 }
 
-const ctx = { baseUrl: 'http://127.0.0.1:8080/ims/oneroster/v1p1' };
+const baseUrl = 'http://127.0.0.1:8080/ims/oneroster/v1p1';
 
 /**
- * The API's serialization of one page, stage by stage as the collection handler runs it: the
- * version's serializer, the sharing mask (everything shared), `finish` (drops undefined), then
- * JSON.stringify of the body. Best of 5 runs after a warm-up (the machine is shared).
+ * The API's rendering of one page: the page query wrapped as the pager wraps it, each record
+ * rendered by the database (its execution time, and the query from Node), then the response body
+ * written around the records. Best of several runs.
  */
-function serialize(entity: EntityName, key: string, rows: PageRow[]) {
-  const best = { serializerMs: Infinity, maskMs: Infinity, finishMs: Infinity, stringifyMs: Infinity };
+async function rendered(entity: EntityName, key: string, q: CollectionQuery, page: Sql) {
+  const sql = renderedPage(page as any, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), orderOf(q), undefined);
+  const node = await timed(sql);
+  const plan = await explain(sql);
+  let bodyMs = Infinity;
   let bytes = 0;
   for (let i = 0; i < 6; i++) {
-    const t0 = performance.now();
-    const a = rows.map((r) => v1p1[entity](r, ctx));
-    const t1 = performance.now();
-    const b = a.map((x) => maskRecord(entity, x, SHARE_EVERYTHING, undefined));
-    const t2 = performance.now();
-    const records = b.map((x) => finish(x));
-    const t3 = performance.now();
-    const json = JSON.stringify({ [key]: records });
-    const t4 = performance.now();
-    if (i === 0) continue;
-    best.serializerMs = Math.min(best.serializerMs, t1 - t0);
-    best.maskMs = Math.min(best.maskMs, t2 - t1);
-    best.finishMs = Math.min(best.finishMs, t3 - t2);
-    best.stringifyMs = Math.min(best.stringifyMs, t4 - t3);
-    bytes = Buffer.byteLength(json);
+    const t = performance.now();
+    const body = collectionBody(key, node.rows);
+    bodyMs = Math.min(bodyMs, performance.now() - t);
+    bytes = Buffer.byteLength(body);
   }
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return {
-    serializeMs: r(best.serializerMs + best.maskMs + best.finishMs),
-    serializerMs: r(best.serializerMs),
-    maskMs: r(best.maskMs),
-    finishMs: r(best.finishMs),
-    stringifyMs: r(best.stringifyMs),
-    bytes,
-  };
+  return { renderedDbExecutionMs: plan.executionMs, renderedNodeQueryMs: node.ms, bodyMs: Math.round(bodyMs * 10) / 10, bytes };
 }
 
 async function profilePage(entity: EntityName, key: string, filter: string, offset: number) {
@@ -112,7 +96,7 @@ async function profilePage(entity: EntityName, key: string, filter: string, offs
   }
   const node = await timed(sql);
   const plan = await explain(sql);
-  return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...serialize(entity, key, node.rows), plan: plan.plan };
+  return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(entity, key, q, sql)), plan: plan.plan };
 }
 
 const COLLECTIONS: Array<[EntityName, string]> = [

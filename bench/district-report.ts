@@ -99,11 +99,11 @@ export function printResult(r: Json) {
   console.log(`server RSS after start: ${r.serverRssAtStartMb} MB; peak ${r.serverPeakRssMb} MB`);
   console.table({ import: cpu(r.import.cpu), 'full pull': cpu(fp.cpu), 'delta import': cpu(dl.import.cpu), 'delta pull': cpu(dl.pull.cpu), concurrent: cpu(c.cpu) });
   if (r.profile) {
-    console.log('\nwhere a page goes (on the store, no HTTP; best of several runs): ms per page of up to', r.profile.limit, '(µs/row = node query + serialization + stringify, per row)');
+    console.log('\nwhere a page goes (on the store, no HTTP; best of several runs): ms per page of up to', r.profile.limit, '(µs/row = rendered query from node + body, per row)');
     const rows: Record<string, Json> = {};
     const page = (p: Json) => ({
-      rows: p.rows, 'db exec': p.dbExecutionMs, 'node query': p.nodeQueryMs, serializer: p.serializerMs, mask: p.maskMs, finish: p.finishMs, stringify: p.stringifyMs,
-      'µs/row': p.rows ? +((p.nodeQueryMs + p.serializeMs + p.stringifyMs) * 1000 / p.rows).toFixed(1) : '', KB: Math.round(p.bytes / 1024),
+      rows: p.rows, 'db exec': p.dbExecutionMs, 'node query': p.nodeQueryMs, 'rendered db exec': p.renderedDbExecutionMs, 'rendered node query': p.renderedNodeQueryMs, body: p.bodyMs,
+      'µs/row': p.rows ? +((p.renderedNodeQueryMs + p.bodyMs) * 1000 / p.rows).toFixed(1) : '', KB: Math.round(p.bytes / 1024),
     });
     for (const [entity, e] of Object.entries(r.profile.full as Record<string, Json>)) {
       rows[`${entity} count`] = { rows: e.total, 'db exec': e.count.dbExecutionMs, 'node query': e.count.nodeQueryMs };

@@ -3,6 +3,8 @@ import { importCsv } from '../src/ingest/csv/import.js';
 import { buildCollectionQuery, type CollectionQuery } from '../src/query/build-select.js';
 import { readCollectionParams } from '../src/query/collection-params.js';
 import { Pager } from '../src/query/pager.js';
+import { renderRecordSql } from '../src/api/render/render-sql.js';
+import { SHARE_EVERYTHING } from '../src/auth/sharing.js';
 import { openDatabase } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 
@@ -19,12 +21,13 @@ const query = (offset: number): CollectionQuery => ({
   params: readCollectionParams({ filter: "status='active'", limit: String(limit), offset: String(offset) }, 'enrollments', '1.1'),
 });
 const pager = new Pager();
+const render = renderRecordSql('enrollments', '1.1', { baseUrl: 'http://127.0.0.1:8080/ims/oneroster/v1p1', sharing: SHARE_EVERYTHING });
 const pages: Array<{ offset: number; ms: number; rows: number; seeked: boolean }> = [];
 let total = 0;
 const t0 = performance.now();
 for (let offset = 0; ; offset += limit) {
   const t = performance.now();
-  const p = await pager.page(db.knex, query(offset));
+  const p = await pager.page(db.knex, query(offset), render);
   pages.push({ offset, ms: +(performance.now() - t).toFixed(1), rows: p.rows.length, seeked: p.seeked });
   total = p.total;
   if (p.rows.length < limit) break;

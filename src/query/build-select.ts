@@ -47,7 +47,7 @@ export function buildCollectionQuery(q: CollectionQuery, where = whereOf(q), ord
   const table = ENTITIES[q.entity].table;
   return {
     page: {
-      sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,
+      sql: `select r.* from ${table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,
       bindings: [...where.bindings, ...order.bindings, String(q.params.limit), String(q.params.offset)],
     },
     count: { sql: `select count(*)::int as total from ${table} r where ${where.sql}`, bindings: where.bindings },

@@ -3,7 +3,8 @@ import { ENTITIES } from '../model/entities.js';
 import { buildCollectionQuery, orderOf, sortKeyOf, whereOf, type CollectionQuery } from './build-select.js';
 import type { SqlFragment } from './compile-filter.js';
 
-export type PageRow = { sourced_id: string; status: string; date_last_modified: Date; data: Record<string, unknown> };
+/** A page's row: its sourcedId, its sort key as text (for the next page's seek) and the record's JSON text, rendered by the database. */
+export type PageRow = { sourced_id: string; sort_key: string | null; json: string };
 export type Page = { rows: PageRow[]; total: number; seeked: boolean };
 
 /** Where a page ended: the last row's sort key and sourcedId. The next page starts after it. */
@@ -23,7 +24,8 @@ const MAX_BOUNDARIES = 20_000;
 export class Pager {
   private readonly cache = new Map<string, Entry>();
 
-  async page(knex: Knex, q: CollectionQuery): Promise<Page> {
+  /** One page of `q`, each record rendered by `render` (an expression over the row alias `r` yielding JSON text). */
+  async page(knex: Knex, q: CollectionQuery, render: SqlFragment): Promise<Page> {
     return knex.transaction(
       async (trx) => {
         const version = (await trx.raw('select data_version from tenants where id = ?', [q.tenant])).rows[0]?.data_version ?? -1;
@@ -33,12 +35,12 @@ export class Pager {
         const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
-        const query = boundary ? seek(q, where, order, boundary) : page;
+        const query = renderedPage(boundary ? seek(q, where, order, boundary) : page, render, order, sortKey?.name);
         const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
         const last = rows[rows.length - 1];
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
-          entry.boundaries.set(q.params.offset + rows.length, { key: keyOf(last, sortKey?.name), sid: last.sourced_id });
+          entry.boundaries.set(q.params.offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
         return { rows, total: entry.total, seeked: boundary !== undefined };
       },
@@ -59,11 +61,24 @@ export class Pager {
   }
 }
 
-/** The value of the (seekable) sort field in a returned row, as text the database can compare again. */
-function keyOf(row: PageRow, sort: string | undefined): string {
-  if (sort === 'dateLastModified') return row.date_last_modified.toISOString();
-  if (sort === 'status') return row.status;
-  return row.sourced_id;
+/** The value of the (seekable) sort field, as text the database can compare again (null when sorting by sourcedId). */
+function sortKeyText(sort: string | undefined): string {
+  if (sort === 'dateLastModified') return 'r.date_last_modified::text';
+  if (sort === 'status') return 'r.status';
+  return 'null';
+}
+
+/**
+ * The page's rows (already limited) with each record rendered: the rendering runs over the page
+ * alone, never over rows an OFFSET skips, and the outer ORDER BY keeps the page's order. (A row per
+ * record: one text value for the whole page was slower to receive through `pg`, 76 against 40 ms
+ * for 5,000 enrollments.)
+ */
+export function renderedPage(page: SqlFragment, render: SqlFragment, order: SqlFragment, sort: string | undefined): SqlFragment {
+  return {
+    sql: `select r.sourced_id, ${sortKeyText(sort)} as sort_key, ${render.sql} as json from (${page.sql}) r order by ${order.sql}`,
+    bindings: [...render.bindings, ...page.bindings, ...order.bindings],
+  };
 }
 
 /** The same page found by seeking past the previous page's last row. */
@@ -74,7 +89,7 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
     ? { sql: `(${key.sql}, r.sourced_id) ${cmp} (${key.name === 'dateLastModified' ? '?::timestamptz' : '?'}, ?)`, bindings: [...key.bindings, b.key, b.sid] }
     : { sql: `r.sourced_id ${cmp} ?`, bindings: [b.sid] };
   return {
-    sql: `select r.sourced_id, r.status, r.date_last_modified, r.data from ${ENTITIES[q.entity].table} r
+    sql: `select r.* from ${ENTITIES[q.entity].table} r
           where ${where.sql} and ${after.sql} order by ${order.sql} limit ?`,
     bindings: [...where.bindings, ...after.bindings, ...order.bindings, String(q.params.limit)],
   };

@@ -9,6 +9,12 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export type Engine = 'postgres' | 'pglite';
 
+/**
+ * Every session reads timestamps as ISO text (the API renders dateLastModified from it in SQL,
+ * src/api/render), whatever DateStyle the server is configured with.
+ */
+const SESSION_SETUP = `set DateStyle = 'ISO, MDY'`;
+
 export type Database = {
   knex: KnexT;
   engine: Engine;
@@ -45,13 +51,18 @@ export type DatabaseOptions =
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if ('databaseUrl' in opts) {
-    const knex = Knex({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    const knex = Knex({
+      client: 'pg',
+      connection: opts.databaseUrl,
+      pool: { min: 0, max: opts.poolMax ?? 10, afterCreate: (conn: pg.Client, done: (err: Error | undefined, conn: pg.Client) => void) => conn.query(SESSION_SETUP, (err) => done(err ?? undefined, conn)) },
+    });
     await knex.raw('select 1');
     return { knex, engine: 'postgres', announce: () => {}, executeSql: executor(knex, 'postgres'), close: () => knex.destroy() };
   }
   const lock = opts.dataDir ? acquireDataDir(opts.dataDir, opts.command) : undefined;
   try {
     const pglite = await PGlite.create(opts.dataDir);
+    await pglite.exec(SESSION_SETUP);
     const knex = Knex({ client: ClientPgLite as unknown as typeof Knex.Client, connection: () => ({ pglite }) } as KnexT.Config);
     return {
       knex,

@@ -3,6 +3,7 @@ import * as rosterStore from '../../migrations/20261123000100_roster_store.js';
 import * as tenantDataVersion from '../../migrations/20261123000200_tenant_data_version.js';
 import * as apiAccess from '../../migrations/20261123000300_api_access.js';
 import * as connections from '../../migrations/20261123000400_connections.js';
+import * as renderFunctions from '../../migrations/20261205000100_render_functions.js';
 import type { Database } from './db.js';
 
 type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['20261123000200_tenant_data_version', tenantDataVersion],
   ['20261123000300_api_access', apiAccess],
   ['20261123000400_connections', connections],
+  ['20261205000100_render_functions', renderFunctions],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

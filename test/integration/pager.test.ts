@@ -6,6 +6,8 @@ import type { EntityName } from '../../src/model/entities.js';
 import { buildCollectionQuery, type CollectionQuery } from '../../src/query/build-select.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
 import { Pager } from '../../src/query/pager.js';
+import { renderRecordSql } from '../../src/api/render/render-sql.js';
+import { SHARE_EVERYTHING } from '../../src/auth/sharing.js';
 import type { Database } from '../../src/store/db.js';
 import { packageWith } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
@@ -24,6 +26,7 @@ for (const engine of engines()) {
     const query = (entity: EntityName, raw: RawQuery): CollectionQuery => ({
       entity, version: '1.1', tenant: TENANT, scope: [], params: readCollectionParams(raw, entity, '1.1'),
     });
+    const render = (entity: EntityName) => renderRecordSql(entity, '1.1', { baseUrl: 'https://rollcall.example.org/ims/oneroster/v1p1', sharing: SHARE_EVERYTHING });
     const plain = async (q: CollectionQuery) => {
       const { page } = buildCollectionQuery(q);
       return ((await db.knex.raw(page.sql, page.bindings)).rows as Array<{ sourced_id: string }>).map((r) => r.sourced_id);
@@ -38,7 +41,7 @@ for (const engine of engines()) {
           let pages = 0;
           for (let offset = 0; ; offset += 37) {
             const q = query(entity, { ...raw, limit: '37', offset: String(offset) });
-            const got = await pager.page(db.knex, q);
+            const got = await pager.page(db.knex, q, render(entity));
             assert.deepEqual(got.rows.map((r) => r.sourced_id), await plain(q), `${entity} offset ${offset}`);
             pages++;
             if (got.seeked) seeks++;
@@ -54,13 +57,13 @@ for (const engine of engines()) {
       const pager = new Pager();
       const q0 = query('users', { limit: '50', offset: '0', filter: "status='active'" });
       const q1 = query('users', { limit: '50', offset: '50', filter: "status='active'" });
-      const before = await pager.page(db.knex, q0);
-      await pager.page(db.knex, q1);
+      const before = await pager.page(db.knex, q0, render('users'));
+      await pager.page(db.knex, q1, render('users'));
       // Tombstone the first user of the first page: everything after it shifts by one.
-      const first = before.rows[0].sourced_id;
+      const first = before.rows[0]!.sourced_id;
       const pkg = packageWith({ users: 'delta' }, { 'users.csv': `sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,givenName,familyName\n${first},tobedeleted,,,,,,,\n` });
       assert.equal((await importCsv(db.knex, { location: pkg, tenant: TENANT, source: 'demo' })).outcome, 'succeeded');
-      const again = await pager.page(db.knex, q1);
+      const again = await pager.page(db.knex, q1, render('users'));
       assert.equal(again.seeked, false, 'the data changed: no seek from an old boundary');
       assert.equal(again.total, before.total - 1);
       assert.deepEqual(again.rows.map((r) => r.sourced_id), await plain(q1));

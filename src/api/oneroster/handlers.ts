@@ -3,20 +3,18 @@ import type { Knex } from 'knex';
 import { RollcallError } from '../../errors.js';
 import type { OneRosterVersion } from '../../model/vocab.js';
 import { readCollectionParams, readFields, type QueryWarning, type RawQuery } from '../../query/collection-params.js';
-import type { PageRow, Pager } from '../../query/pager.js';
-import { finish, type SerializerSet } from '../serialize/shared.js';
-import { v1p1 } from '../serialize/v1p1.js';
-import { v1p2 } from '../serialize/v1p2.js';
+import type { Pager } from '../../query/pager.js';
+import { collectionBody, singleBody } from '../render/page-body.js';
+import { renderRecordSql } from '../render/render-sql.js';
 import type { Principal } from '../auth/principal.js';
 import { requireScope } from '../auth/scopes.js';
 import type { Endpoint } from './endpoints.js';
-import { findRecord } from './find-record.js';
+import { findRecord, findRendered } from './find-record.js';
 import { linkHeader } from './links.js';
-import { hiddenFields, maskRecord, sharingConditions, visibleOrgs } from './sharing-scope.js';
+import { hiddenFields, sharingConditions, visibleOrgs } from './sharing-scope.js';
 import { warningInfo } from './status-info.js';
 
 export const BASE_PATH: Record<OneRosterVersion, string> = { '1.1': '/ims/oneroster/v1p1', '1.2': '/ims/oneroster/rostering/v1p2' };
-const SERIALIZERS: Record<OneRosterVersion, SerializerSet> = { '1.1': v1p1, '1.2': v1p2 };
 
 export type HandlerDeps = { knex: Knex; pager: Pager; publicUrl?: string };
 
@@ -30,13 +28,15 @@ function admit(ep: Endpoint, version: OneRosterVersion, p: Principal): void {
   }
 }
 
-/** Serializes stored rows for this client: version JSON, then the sharing mask, then `fields`. */
-async function present(deps: HandlerDeps, ep: Endpoint, version: OneRosterVersion, p: Principal, req: Request, rows: PageRow[], fields?: string[]) {
-  const ctx = { baseUrl: `${origin(req, deps.publicUrl)}${BASE_PATH[version]}` };
+/** The SQL that renders each record as this client may see it: version JSON, the sharing mask, then `fields`. */
+async function renderFor(deps: HandlerDeps, ep: Endpoint, version: OneRosterVersion, p: Principal, req: Request, fields?: string[]) {
+  const baseUrl = `${origin(req, deps.publicUrl)}${BASE_PATH[version]}`;
   const orgs = ep.entity === 'users' ? await visibleOrgs(deps.knex, p.sharing, p.tenant) : undefined;
-  const serialize = SERIALIZERS[version][ep.entity];
-  return rows.map((r) => finish(maskRecord(ep.entity, serialize(r, ctx), p.sharing, orgs), fields));
+  return renderRecordSql(ep.entity, version, { baseUrl, fields, sharing: p.sharing, visibleOrgs: orgs });
 }
+
+/** Sends JSON text that the database rendered. */
+const sendJson = (res: Response, text: string) => res.type('application/json').send(text);
 
 const warningsOf = (warnings: QueryWarning[], ep: Endpoint) => warnings.map((w) => warningInfo(w.codeMinor, w.description, ep.operationId));
 
@@ -66,11 +66,11 @@ export function collectionHandler(ep: Endpoint, version: OneRosterVersion, deps:
     }
 
     const scope = [...ep.where.map((c) => c(pathParams, p.tenant)), ...sharingConditions(ep.entity, p.sharing, p.tenant)];
-    const page = await deps.pager.page(deps.knex, { entity: ep.entity, version, tenant: p.tenant, scope, params });
-    body[ep.key] = await present(deps, ep, version, p, req, page.rows, params.fields);
-    if (version === '1.1' && params.warnings.length) body.statusInfoSet = warningsOf(params.warnings, ep);
+    const render = await renderFor(deps, ep, version, p, req, params.fields);
+    const page = await deps.pager.page(deps.knex, { entity: ep.entity, version, tenant: p.tenant, scope, params }, render);
+    const warnings = version === '1.1' && params.warnings.length ? warningsOf(params.warnings, ep) : undefined;
     res.set('X-Total-Count', String(page.total)).set('Link', linkHeader(listUrl, query, params.limit, params.offset, page.total));
-    res.json(body);
+    sendJson(res, collectionBody(ep.key, page.rows, warnings));
   };
 }
 
@@ -84,12 +84,10 @@ export function singleHandler(ep: Endpoint, version: OneRosterVersion, deps: Han
     const fields = readFields(req.query as RawQuery, ep.entity, version, warnings, hiddenFields(ep.entity, p.sharing));
     const pathParams = req.params as Record<string, string>;
     const conditions = [...ep.where.map((c) => c(pathParams, p.tenant)), ...sharingConditions(ep.entity, p.sharing, p.tenant)];
-    const row = await findRecord(deps.knex, ep.entity, p.tenant, pathParams.sourcedId!, conditions);
-    if (!row) throw new RollcallError('not_found', `Unknown ${ep.key}: no record with sourcedId "${pathParams.sourcedId}"`);
-    const [record] = await present(deps, ep, version, p, req, [row], fields);
-    const body: Record<string, unknown> = { [ep.key]: record };
-    if (version === '1.1' && warnings.length) body.statusInfoSet = warningsOf(warnings, ep);
+    const render = await renderFor(deps, ep, version, p, req, fields);
+    const json = await findRendered(deps.knex, ep.entity, p.tenant, pathParams.sourcedId!, conditions, render);
+    if (json === undefined) throw new RollcallError('not_found', `Unknown ${ep.key}: no record with sourcedId "${pathParams.sourcedId}"`);
     res.set('X-Total-Count', '1'); // the SDS collection checks it on single objects too
-    res.json(body);
+    sendJson(res, singleBody(ep.key, json, version === '1.1' && warnings.length ? warningsOf(warnings, ep) : undefined));
   };
 }

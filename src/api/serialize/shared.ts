@@ -11,7 +11,8 @@ export type SerializeContext = {
 
 type Ref = { sourcedId: string; type: string } | undefined;
 
-const COLLECTION_OF: Record<string, string> = {
+/** The collection a GUIDRef's type points into (its href). */
+export const COLLECTION_OF: Record<string, string> = {
   org: 'orgs', academicSession: 'academicSessions', course: 'courses', class: 'classes', user: 'users', resource: 'resources',
 };
 

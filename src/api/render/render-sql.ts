@@ -1,0 +1,170 @@
+import type { Sharing } from '../../auth/sharing.js';
+import { maskedFieldsOf } from '../../auth/sharing.js';
+import type { EntityName } from '../../model/entities.js';
+import { ADMIN_ROLES_V1P2, type OneRosterVersion } from '../../model/vocab.js';
+import type { SqlFragment } from '../../query/compile-filter.js';
+import { COLLECTION_OF } from '../serialize/shared.js';
+import { SHAPES, type Property } from './record-shapes.js';
+
+export type RenderOptions = {
+  /** Absolute URL of the version's base, e.g. https://host/ims/oneroster/v1p1 (for GUIDRef hrefs). */
+  baseUrl: string;
+  /** The `fields` the client asked for (undefined: all). */
+  fields?: readonly string[];
+  sharing: Sharing;
+  /** For a school-scoped client: the orgs it may see (users' orgs, roles and primaryOrg are cut to them). */
+  visibleOrgs?: ReadonlySet<string>;
+};
+
+/**
+ * One SQL expression over the row alias `r` that yields the record's OneRoster JSON as text, for
+ * this version and client: the shape's properties in order, each either `,"key":<json>` or NULL
+ * (left out), joined by concat(), which skips NULLs. Keys and paths come only from the shapes;
+ * the base URL and the visible orgs are bindings.
+ */
+export function renderRecordSql(entity: EntityName, version: OneRosterVersion, opts: RenderOptions): SqlFragment {
+  const masked = maskedFieldsOf(opts.sharing, entity);
+  if (entity === 'users' && !opts.sharing.guardians) masked.add('agents');
+  const ctx: Ctx = {
+    base: JSON.stringify(opts.baseUrl).slice(1, -1), // it sits inside a JSON string
+    visible: opts.visibleOrgs ? JSON.stringify([...opts.visibleOrgs]) : undefined,
+    shareFlags: entity !== 'users' || opts.sharing.userFlags,
+  };
+  const parts = SHAPES[version][entity].filter((p) => (!opts.fields || opts.fields.includes(p.key)) && !masked.has(p.key)).map((p) => property(p, ctx));
+  if (!parts.length) return { sql: `'{}'`, bindings: [] };
+  return {
+    sql: `'{' || substr(concat(${parts.map((p) => p.sql).join(',\n  ')}), 2) || '}'`,
+    bindings: parts.flatMap((p) => p.bindings),
+  };
+}
+
+type Ctx = { base: string; visible?: string; shareFlags: boolean };
+
+const SAFE_NAME = /^[A-Za-z0-9_.]+$/;
+const name = (s: string) => {
+  if (!SAFE_NAME.test(s)) throw new Error(`render: unsafe property name ${s}`);
+  return s;
+};
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const at = (path: string) => `r.data->'${name(path)}'`;
+/** `,"key":` as a SQL literal. */
+const prefix = (key: string) => quote(`,"${name(key)}":`);
+const plain = (sql: string): SqlFragment => ({ sql, bindings: [] });
+
+/** `dateLastModified` exactly YYYY-MM-DDTHH:mm:ss.sssZ (the store keeps milliseconds; the session's DateStyle is ISO). */
+const ISO_MS = `overlay(date_trunc('second', r.date_last_modified at time zone 'UTC')::text placing 'T' from 11 for 1) || '.'
+  || lpad((extract(milliseconds from r.date_last_modified at time zone 'UTC')::int % 1000)::text, 3, '0') || 'Z'`;
+
+const ADMIN_ROLES = ADMIN_ROLES_V1P2.map(quote).join(', ');
+/** The collection a GUIDRef's type points into, from a text expression (as src/api/serialize does, an unknown type is "undefined"). */
+const collectionOf = (type: string) =>
+  `case ${type} ${Object.entries(COLLECTION_OF).map(([t, c]) => `when ${quote(t)} then ${quote(c)}`).join(' ')} else 'undefined' end`;
+
+/** encodeURIComponent: ids of unreserved characters only (nearly all) skip the function call. */
+const uriComponent = (id: string) => `case when ${id} !~ '[^A-Za-z0-9_.!~*''()-]' then ${id} else rollcall_uri_component(${id}) end`;
+
+/** The GUIDRef JSON for the stored {sourcedId, type} that `ref` (a jsonb expression) yields; NULL when absent. */
+function guidRef(ref: string, ctx: Ctx): SqlFragment {
+  return {
+    sql: `'{"href":"' || ? || '/' || (${collectionOf(`(${ref})->>'type'`)}) || '/' || ${uriComponent(`((${ref})->>'sourcedId')`)}
+      || '","sourcedId":' || ((${ref})->'sourcedId')::text || ',"type":' || ((${ref})->'type')::text || '}'`,
+    bindings: [ctx.base],
+  };
+}
+
+/** A condition: the org that `ref` names is one the client may see (always true for clients that see every school). */
+function visibleOrg(ref: string, ctx: Ctx): SqlFragment {
+  if (!ctx.visible) return plain('true');
+  return { sql: `((${ref})->>'sourcedId') = any(array(select jsonb_array_elements_text(cast(? as jsonb))))`, bindings: [ctx.visible] };
+}
+
+/** `jsonb_array_elements` of the stored array at `path` (nothing when it is not an array), as x(e, i). */
+const elements = (path: string) => `jsonb_array_elements(case when jsonb_typeof(${at(path)}) = 'array' then ${at(path)} end) with ordinality as x(e, i)`;
+
+/** A 1.2 role object from the stored role that `role` (a jsonb expression) yields, its org as a GUIDRef. */
+function roleJson(role: string, ctx: Ctx): SqlFragment {
+  const member = (k: string) => `${prefix(k)} || (${role}->'${k}')::text`;
+  return join(
+    plain(`'{' || substr(concat(${member('roleType')}, ${member('role')}, ${prefix('org')} || `),
+    guidRef(`${role}->'org'`, ctx),
+    plain(`, ${member('userProfile')}, ${member('beginDate')}, ${member('endDate')}), 2) || '}'`),
+  );
+}
+
+const range = (n: number) => [...Array(n).keys()];
+
+/** `,"key":[a,b,…]` from element fragments. */
+function arrayOf(pre: string, items: SqlFragment[]): SqlFragment {
+  return join(plain(`${pre} || '[' || `), ...items.flatMap((f, i) => (i ? [plain(` || ',' || `), f] : [f])), plain(` || ']'`));
+}
+
+/**
+ * Arrays of the lengths in `lengths` (one or two elements: nearly every array of refs and roles)
+ * rendered element by element without a subquery; any other length by `general`.
+ */
+function short(array: string, lengths: number[], general: SqlFragment, unrolled: (n: number) => SqlFragment): SqlFragment {
+  return join(
+    plain(`case case when jsonb_typeof(${array}) = 'array' then jsonb_array_length(${array}) end `),
+    ...lengths.flatMap((n) => [plain(`when ${n} then `), unrolled(n), plain(' ')]),
+    plain('else '), general, plain(' end'),
+  );
+}
+
+const join = (...fs: SqlFragment[]): SqlFragment => ({ sql: fs.map((f) => f.sql).join(''), bindings: fs.flatMap((f) => f.bindings) });
+
+function property(p: Property, ctx: Ctx): SqlFragment {
+  const pre = prefix(p.key);
+  switch (p.kind) {
+    case 'base':
+      return plain(
+        {
+          sourcedId: `${pre} || to_json(r.sourced_id)::text`,
+          status: `${pre} || '"' || r.status || '"'`,
+          dateLastModified: `${pre} || '"' || ${ISO_MS} || '"'`,
+          metadata: `${pre} || (case when r.data->'metadata'->'microsoft.userFlags' is null then r.data->'metadata'
+            else rollcall_served_metadata(r.data->'metadata', ${ctx.shareFlags}) end)::text`,
+        }[p.key],
+      );
+    case 'value':
+      return plain(p.orEmpty ? `${pre} || coalesce(nullif(${at(p.path)}, 'null'::jsonb)::text, '""')` : `${pre} || (${at(p.path)})::text`);
+    case 'bool': {
+      const v = at(p.path);
+      const absent = p.absentIs === undefined ? 'null' : quote(`"${p.absentIs}"`);
+      // JavaScript truthiness of the stored JSON value: false, 0 and "" are false.
+      return plain(`${pre} || case when ${v} is null or jsonb_typeof(${v}) = 'null' then ${absent}
+        when ${v} in ('false'::jsonb, '0'::jsonb, '""'::jsonb) then '"false"' else '"true"' end`);
+    }
+    case 'oneOf': {
+      const v = at(p.path);
+      return plain(`case when jsonb_typeof(${v}) = 'string' and (r.data->>'${name(p.path)}') in (${p.values.map(quote).join(', ')}) then ${pre} || (${v})::text end`);
+    }
+    case 'ref': {
+      const ref = guidRef(at(p.path), ctx);
+      if (!p.visibleOrgsOnly || !ctx.visible) return join(plain(`${pre} || `), ref);
+      return join(plain('case when '), visibleOrg(at(p.path), ctx), plain(` then ${pre} || `), ref, plain(' end'));
+    }
+    case 'refs': {
+      const general = join(plain(`(select ${pre} || '[' || string_agg(`), guidRef('x.e', ctx), plain(`, ',' order by x.i) || ']' from ${elements(p.path)})`));
+      return short(at(p.path), [1, 2], general, (n) => arrayOf(pre, range(n).map((i) => guidRef(`${at(p.path)}->${i}`, ctx))));
+    }
+    case 'userRoleV1p1':
+      return plain(`${pre} || to_json(case when r.role in (${ADMIN_ROLES}) then 'administrator' else r.role end)::text`);
+    case 'userOrgsV1p1': {
+      // The distinct orgs of the roles in order; an empty array when none is visible, left out when there are no roles.
+      const general = join(
+        plain(`(select ${pre} || '[' || coalesce(string_agg(`), guidRef('o.org', ctx), plain(`, ',' order by o.i) filter (where `), visibleOrg('o.org', ctx),
+        plain(`), '') || ']' from (select distinct on (x.e->'org'->>'sourcedId') x.e->'org' as org, x.i from ${elements('roles')}
+          order by x.e->'org'->>'sourcedId', x.i) o having count(*) > 0)`),
+      );
+      return ctx.visible ? general : short(at('roles'), [1], general, () => arrayOf(pre, [guidRef(`${at('roles')}->0->'org'`, ctx)]));
+    }
+    case 'userRolesV1p2': {
+      const general = join(
+        plain(`${pre} || '[' || coalesce((select string_agg(`), roleJson('x.e', ctx), plain(`, ',' order by x.i) from ${elements('roles')} where `),
+        visibleOrg(`x.e->'org'`, ctx),
+        plain(`), '') || ']'`),
+      );
+      return ctx.visible ? general : short(at('roles'), [1], general, () => arrayOf(pre, [roleJson(`${at('roles')}->0`, ctx)]));
+    }
+  }
+}
