@@ -39,10 +39,20 @@ const EDGE_USERS: Array<[string, Record<string, unknown>]> = [
   ['u-empty-meta', { givenName: 'A', familyName: 'B', enabledUser: '', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: {}, grades: ['09', '10'] }],
 ];
 
+/** User flags as sources write them: canonical lists (some with a flag twice), odd spellings and separators, unknown flags. */
+function flagSamples(): string[] {
+  const known = ['freeLunch', 'homeless', 'giftedOrTalented', '504', 'ELL', 'LEP', 'IEP'];
+  const canonical = fc.array(fc.constantFrom(...known), { minLength: 1, maxLength: 4 }).map((f) => f.join(','));
+  const token = fc.oneof(fc.constantFrom('iep', 'IEP', ' ELL', 'lep ', 'freelunch', 'Homeless', '504', 'giftedOrTalented', 'reducedLunch', ''), fc.string({ maxLength: 5 }));
+  const messy = fc.array(fc.tuple(token, fc.constantFrom(',', ';', ', ', ' ;')), { maxLength: 6 }).map((parts) => parts.map(([t, s]) => t + s).join(''));
+  return fc.sample(fc.oneof(canonical, messy).filter((s) => !s.includes('\0')), { numRuns: 400, seed: 11 });
+}
+
 for (const engine of engines()) {
   describe(`records rendered in SQL equal the TypeScript serializers (${engine.name})`, () => {
     let db: Database;
     let records = new Map<string, StoredRecord[]>();
+    const EDGE_FLAGS: Array<[string, Record<string, unknown>]> = [];
     before(async () => {
       db = await engine.open();
       records = await sampleRecords(db);
@@ -51,6 +61,15 @@ for (const engine of engines()) {
         await db.knex.raw(
           `insert into users (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, role, org_sourced_ids)
            select ?, ?, 'active', '2026-12-05T10:00:00.5Z', 'h', 'test', data, ${ENTITIES.users.columns.role}, '{}' from (select cast(? as jsonb) as data) d`,
+          [EDGE_TENANT, id, JSON.stringify(data)],
+        );
+      }
+      const flags = flagSamples();
+      flags.forEach((f, i) => EDGE_FLAGS.push([`u-flags-${String(i).padStart(3, '0')}`, { givenName: 'F', familyName: 'G', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: { 'microsoft.userFlags': f, ...(i % 2 ? { other: 'kept' } : {}) } }]));
+      for (const [id, data] of EDGE_FLAGS) {
+        await db.knex.raw(
+          `insert into users (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, role, org_sourced_ids)
+           select ?, ?, 'active', '2026-12-05T10:00:00Z', 'h', 'test', data, ${ENTITIES.users.columns.role}, '{}' from (select cast(? as jsonb) as data) d`,
           [EDGE_TENANT, id, JSON.stringify(data)],
         );
       }
@@ -97,9 +116,7 @@ for (const engine of engines()) {
     }
 
     test('user flags: the SQL function respells them as the TypeScript one does', async () => {
-      const token = fc.oneof(fc.constantFrom('iep', 'IEP', ' ELL', 'lep ', 'freelunch', 'Homeless', '504', 'giftedOrTalented', 'reducedLunch', ''), fc.string({ maxLength: 5 }));
-      const raw = fc.array(fc.tuple(token, fc.constantFrom(',', ';', ', ', ' ;')), { maxLength: 6 }).map((parts) => parts.map(([t, s]) => t + s).join(''));
-      const samples = fc.sample(raw.filter((s) => !s.includes('\0')), { numRuns: 400, seed: 11 });
+      const samples = flagSamples();
       const got = (await db.knex.raw(`select rollcall_sds_user_flags(s) as flags from unnest(?::text[]) with ordinality as t(s, i) order by i`, [samples])).rows as Array<{ flags: string }>;
       samples.forEach((s, i) => assert.equal(got[i]!.flags, sdsUserFlags(s), JSON.stringify(s)));
     });

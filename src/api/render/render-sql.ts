@@ -1,7 +1,7 @@
 import type { Sharing } from '../../auth/sharing.js';
 import { maskedFieldsOf } from '../../auth/sharing.js';
 import type { EntityName } from '../../model/entities.js';
-import { ADMIN_ROLES_V1P2, type OneRosterVersion } from '../../model/vocab.js';
+import { ADMIN_ROLES_V1P2, USER_FLAGS, type OneRosterVersion } from '../../model/vocab.js';
 import type { SqlFragment } from '../../query/compile-filter.js';
 import { COLLECTION_OF } from '../serialize/shared.js';
 import { SHAPES, type Property } from './record-shapes.js';
@@ -56,6 +56,23 @@ const ISO_MS = `overlay(date_trunc('second', r.date_last_modified at time zone '
   || lpad((extract(milliseconds from r.date_last_modified at time zone 'UTC')::int % 1000)::text, 3, '0') || 'Z'`;
 
 const ADMIN_ROLES = ADMIN_ROLES_V1P2.map(quote).join(', ');
+
+/** User flags already as SDS accepts them: known flags in canonical spelling, comma-separated… */
+const CANONICAL_FLAGS = `'^(${USER_FLAGS.join('|')})(,(${USER_FLAGS.join('|')}))*$'`;
+/** …and none twice. (No question mark in SQL that goes through knex: it would read it as a binding.) */
+const REPEATED_FLAG = `'(^|,)([^,]+),(.*,){0,1}\\2(,|$)'`;
+
+/**
+ * `metadata` as served (see rollcall_served_metadata): as stored when it has no user flags, or when
+ * they are shared and already canonical (the common case, without a function call); otherwise
+ * through the function, which respells or removes them.
+ */
+function servedMetadata(ctx: Ctx): string {
+  const flags = stored('metadata', 'microsoft.userFlags');
+  const canonical = ctx.shareFlags ? `when jsonb_typeof(${json(flags)}) = 'string' and ${text(flags)} ~ ${CANONICAL_FLAGS} and ${text(flags)} !~ ${REPEATED_FLAG} then r.data->'metadata'` : '';
+  return `case when ${json(flags)} is null then r.data->'metadata' ${canonical}
+    else rollcall_served_metadata(r.data->'metadata', ${ctx.shareFlags}) end`;
+}
 /** The collection a GUIDRef's type points into, from a text expression (as src/api/serialize does, an unknown type is "undefined"). */
 const collectionOf = (type: string) =>
   `case ${type} ${Object.entries(COLLECTION_OF).map(([t, c]) => `when ${quote(t)} then ${quote(c)}`).join(' ')} else 'undefined' end`;
@@ -63,30 +80,46 @@ const collectionOf = (type: string) =>
 /** encodeURIComponent: ids of unreserved characters only (nearly all) skip the function call. */
 const uriComponent = (id: string) => `case when ${id} !~ '[^A-Za-z0-9_.!~*''()-]' then ${id} else rollcall_uri_component(${id}) end`;
 
-/** The GUIDRef JSON for the stored {sourcedId, type} that `ref` (a jsonb expression) yields; NULL when absent. */
-function guidRef(ref: string, ctx: Ctx): SqlFragment {
+/**
+ * Where a stored JSON value is: a jsonb expression and a path into it. Values are read with `#>` and
+ * `#>>` on the whole path, which walk the stored record without copying the containers on the way
+ * (a chain of `->` copies each one, and nothing is shared between the repeated reads of a ref).
+ */
+type Loc = { of: string; path: readonly (string | number)[] };
+const stored = (...path: (string | number)[]): Loc => ({ of: 'r.data', path });
+const within = (loc: Loc, ...more: (string | number)[]): Loc => ({ of: loc.of, path: [...loc.path, ...more] });
+const pathLiteral = (path: readonly (string | number)[]) => `'{${path.map((p) => (typeof p === 'number' ? String(p) : name(p))).join(',')}}'`;
+/** The jsonb value at `loc` (SQL NULL when absent). */
+const json = (loc: Loc) => (loc.path.length ? `(${loc.of} #> ${pathLiteral(loc.path)})` : loc.of);
+/** The value at `loc` as text (strings unquoted). */
+const text = (loc: Loc) => `(${loc.of} #>> ${pathLiteral(loc.path)})`;
+
+/** The GUIDRef JSON for the stored {sourcedId, type} at `ref`; NULL when absent. */
+function guidRef(ref: Loc, ctx: Ctx): SqlFragment {
+  const id = text(within(ref, 'sourcedId'));
   return {
-    sql: `'{"href":"' || ? || '/' || (${collectionOf(`(${ref})->>'type'`)}) || '/' || ${uriComponent(`((${ref})->>'sourcedId')`)}
-      || '","sourcedId":' || ((${ref})->'sourcedId')::text || ',"type":' || ((${ref})->'type')::text || '}'`,
+    sql: `'{"href":"' || ? || '/' || (${collectionOf(text(within(ref, 'type')))}) || '/' || ${uriComponent(id)}
+      || '","sourcedId":' || ${json(within(ref, 'sourcedId'))}::text || ',"type":' || ${json(within(ref, 'type'))}::text || '}'`,
     bindings: [ctx.base],
   };
 }
 
-/** A condition: the org that `ref` names is one the client may see (always true for clients that see every school). */
-function visibleOrg(ref: string, ctx: Ctx): SqlFragment {
+/** A condition: the org at `ref` is one the client may see (always true for clients that see every school). */
+function visibleOrg(ref: Loc, ctx: Ctx): SqlFragment {
   if (!ctx.visible) return plain('true');
-  return { sql: `((${ref})->>'sourcedId') = any(array(select jsonb_array_elements_text(cast(? as jsonb))))`, bindings: [ctx.visible] };
+  return { sql: `${text(within(ref, 'sourcedId'))} = any(array(select jsonb_array_elements_text(cast(? as jsonb))))`, bindings: [ctx.visible] };
 }
 
 /** `jsonb_array_elements` of the stored array at `path` (nothing when it is not an array), as x(e, i). */
 const elements = (path: string) => `jsonb_array_elements(case when jsonb_typeof(${at(path)}) = 'array' then ${at(path)} end) with ordinality as x(e, i)`;
+const element: Loc = { of: 'x.e', path: [] };
 
-/** A 1.2 role object from the stored role that `role` (a jsonb expression) yields, its org as a GUIDRef. */
-function roleJson(role: string, ctx: Ctx): SqlFragment {
-  const member = (k: string) => `${prefix(k)} || (${role}->'${k}')::text`;
+/** A 1.2 role object from the stored role at `role`, its org as a GUIDRef. */
+function roleJson(role: Loc, ctx: Ctx): SqlFragment {
+  const member = (k: string) => `${prefix(k)} || ${json(within(role, k))}::text`;
   return join(
     plain(`'{' || substr(concat(${member('roleType')}, ${member('role')}, ${prefix('org')} || `),
-    guidRef(`${role}->'org'`, ctx),
+    guidRef(within(role, 'org'), ctx),
     plain(`, ${member('userProfile')}, ${member('beginDate')}, ${member('endDate')}), 2) || '}'`),
   );
 }
@@ -99,14 +132,16 @@ function arrayOf(pre: string, items: SqlFragment[]): SqlFragment {
 }
 
 /**
- * Arrays of the lengths in `lengths` (one or two elements: nearly every array of refs and roles)
- * rendered element by element without a subquery; any other length by `general`.
+ * The stored array at `path` with up to `max` elements (one or two: nearly every array of refs and
+ * roles) rendered element by element without a subquery; longer arrays, and anything that is not
+ * an array, by `general`.
  */
-function short(array: string, lengths: number[], general: SqlFragment, unrolled: (n: number) => SqlFragment): SqlFragment {
+function short(path: string, max: number, general: SqlFragment, unrolled: (n: number) => SqlFragment): SqlFragment {
+  const has = (i: number) => `${json(stored(path, i))} is not null`;
   return join(
-    plain(`case case when jsonb_typeof(${array}) = 'array' then jsonb_array_length(${array}) end `),
-    ...lengths.flatMap((n) => [plain(`when ${n} then `), unrolled(n), plain(' ')]),
-    plain('else '), general, plain(' end'),
+    plain(`case when jsonb_typeof(${at(path)}) is distinct from 'array' or ${has(max)} then `), general,
+    ...range(max).reverse().flatMap((i) => [plain(` when ${has(i)} then `), unrolled(i + 1)]),
+    plain(' else '), general, plain(' end'),
   );
 }
 
@@ -121,8 +156,7 @@ function property(p: Property, ctx: Ctx): SqlFragment {
           sourcedId: `${pre} || to_json(r.sourced_id)::text`,
           status: `${pre} || '"' || r.status || '"'`,
           dateLastModified: `${pre} || '"' || ${ISO_MS} || '"'`,
-          metadata: `${pre} || (case when r.data->'metadata'->'microsoft.userFlags' is null then r.data->'metadata'
-            else rollcall_served_metadata(r.data->'metadata', ${ctx.shareFlags}) end)::text`,
+          metadata: `${pre} || (${servedMetadata(ctx)})::text`,
         }[p.key],
       );
     case 'value':
@@ -139,32 +173,33 @@ function property(p: Property, ctx: Ctx): SqlFragment {
       return plain(`case when jsonb_typeof(${v}) = 'string' and (r.data->>'${name(p.path)}') in (${p.values.map(quote).join(', ')}) then ${pre} || (${v})::text end`);
     }
     case 'ref': {
-      const ref = guidRef(at(p.path), ctx);
+      const ref = guidRef(stored(p.path), ctx);
       if (!p.visibleOrgsOnly || !ctx.visible) return join(plain(`${pre} || `), ref);
-      return join(plain('case when '), visibleOrg(at(p.path), ctx), plain(` then ${pre} || `), ref, plain(' end'));
+      return join(plain('case when '), visibleOrg(stored(p.path), ctx), plain(` then ${pre} || `), ref, plain(' end'));
     }
     case 'refs': {
-      const general = join(plain(`(select ${pre} || '[' || string_agg(`), guidRef('x.e', ctx), plain(`, ',' order by x.i) || ']' from ${elements(p.path)})`));
-      return short(at(p.path), [1, 2], general, (n) => arrayOf(pre, range(n).map((i) => guidRef(`${at(p.path)}->${i}`, ctx))));
+      const general = join(plain(`(select ${pre} || '[' || string_agg(`), guidRef(element, ctx), plain(`, ',' order by x.i) || ']' from ${elements(p.path)})`));
+      return short(p.path, 2, general, (n) => arrayOf(pre, range(n).map((i) => guidRef(stored(p.path, i), ctx))));
     }
     case 'userRoleV1p1':
       return plain(`${pre} || to_json(case when r.role in (${ADMIN_ROLES}) then 'administrator' else r.role end)::text`);
     case 'userOrgsV1p1': {
+      const org: Loc = { of: 'o.org', path: [] };
       // The distinct orgs of the roles in order; an empty array when none is visible, left out when there are no roles.
       const general = join(
-        plain(`(select ${pre} || '[' || coalesce(string_agg(`), guidRef('o.org', ctx), plain(`, ',' order by o.i) filter (where `), visibleOrg('o.org', ctx),
+        plain(`(select ${pre} || '[' || coalesce(string_agg(`), guidRef(org, ctx), plain(`, ',' order by o.i) filter (where `), visibleOrg(org, ctx),
         plain(`), '') || ']' from (select distinct on (x.e->'org'->>'sourcedId') x.e->'org' as org, x.i from ${elements('roles')}
           order by x.e->'org'->>'sourcedId', x.i) o having count(*) > 0)`),
       );
-      return ctx.visible ? general : short(at('roles'), [1], general, () => arrayOf(pre, [guidRef(`${at('roles')}->0->'org'`, ctx)]));
+      return ctx.visible ? general : short('roles', 1, general, () => arrayOf(pre, [guidRef(stored('roles', 0, 'org'), ctx)]));
     }
     case 'userRolesV1p2': {
       const general = join(
-        plain(`${pre} || '[' || coalesce((select string_agg(`), roleJson('x.e', ctx), plain(`, ',' order by x.i) from ${elements('roles')} where `),
-        visibleOrg(`x.e->'org'`, ctx),
+        plain(`${pre} || '[' || coalesce((select string_agg(`), roleJson(element, ctx), plain(`, ',' order by x.i) from ${elements('roles')} where `),
+        visibleOrg(within(element, 'org'), ctx),
         plain(`), '') || ']'`),
       );
-      return ctx.visible ? general : short(at('roles'), [1], general, () => arrayOf(pre, [roleJson(`${at('roles')}->0`, ctx)]));
+      return ctx.visible ? general : short('roles', 1, general, () => arrayOf(pre, [roleJson(stored('roles', 0), ctx)]));
     }
   }
 }
