@@ -51,7 +51,7 @@ export function createApp({ db, config, log, keyRing, scheduler }: AppDeps): exp
   app.use('/admin/v1', createAdminRouter({ db, config, log, keyRing, scheduler }));
   app.use(tokenRouter({ knex: db.knex, log, tokenTtlSeconds: config.tokenTtlSeconds }));
 
-  const shared = { knex: db.knex, pager: new Pager(), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };
+  const shared = { knex: db.knex, pager: new Pager({ readAhead: db.engine === 'postgres' }), publicUrl: config.publicUrl, keyRing, log, limits: new ClientRateLimits(config.rateLimitPerMinute) };
   app.use(createDocsRouter({ publicUrl: config.publicUrl })); // discovery documents and /docs need no token
   app.use(BASE_PATH['1.1'], oneRosterRouter('1.1', { ...shared, validators: openApiRequestValidator('1.1') }));
   app.use(BASE_PATH['1.2'], oneRosterRouter('1.2', { ...shared, validators: openApiRequestValidator('1.2') }));

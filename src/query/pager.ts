@@ -2,10 +2,28 @@ import type { Knex } from 'knex';
 import { ENTITIES } from '../model/entities.js';
 import { buildCollectionQuery, orderOf, sortKeyOf, whereOf, type CollectionQuery } from './build-select.js';
 import type { SqlFragment } from './compile-filter.js';
+import { ReadAhead } from './read-ahead.js';
 
 /** A page's row: its sourcedId, its sort key as text (for the next page's seek) and the record's JSON text, rendered by the database. */
 export type PageRow = { sourced_id: string; sort_key: string | null; json: string };
-export type Page = { rows: PageRow[]; total: number; seeked: boolean };
+export type Page = {
+  rows: PageRow[];
+  total: number;
+  /** Found by seeking past the previous page's last row (not by OFFSET). */
+  seeked: boolean;
+  /** Rendered ahead, while the previous page was being sent. */
+  readAhead: boolean;
+};
+type Computed = Page & { dataVersion: number };
+
+export type PagerOptions = {
+  /**
+   * After each page that has a next one, render the next page on another connection while this one
+   * is sent and read, so a client paging to the end finds it ready. For a database that runs
+   * queries beside the server (Postgres); on the embedded one it would only queue behind the server.
+   */
+  readAhead?: boolean;
+};
 
 /** Where a page ended: the last row's sort key and sourcedId. The next page starts after it. */
 type Boundary = { key: string; sid: string };
@@ -13,6 +31,9 @@ type Entry = { total?: number; boundaries: Map<number, Boundary> };
 
 const MAX_QUERIES = 2000;
 const MAX_BOUNDARIES = 20_000;
+/** Pages held ahead at once (about 3 MB each at limit 5000), and how long one waits to be asked for. */
+const MAX_AHEAD = 8;
+const AHEAD_TTL_MS = 60_000;
 
 /**
  * Serves collection pages in O(limit): when the previous page of the same query over the same data
@@ -23,12 +44,37 @@ const MAX_BOUNDARIES = 20_000;
  */
 export class Pager {
   private readonly cache = new Map<string, Entry>();
+  private readonly ahead = new ReadAhead<Computed>(MAX_AHEAD, AHEAD_TTL_MS);
 
-  /** One page of `q`, each record rendered by `render` (an expression over the row alias `r` yielding JSON text). */
+  constructor(private readonly options: PagerOptions = {}) {}
+
+  /**
+   * One page of `q`, each record rendered by `render` (an expression over the row alias `r` yielding
+   * JSON text). A page rendered ahead is served only when the tenant's data version is still the
+   * one it was rendered at, so it is what this request would have read.
+   */
   async page(knex: Knex, q: CollectionQuery, render: SqlFragment): Promise<Page> {
+    if (!this.options.readAhead) return strip(await this.compute(knex, q, render));
+    const version = await dataVersion(knex, q.tenant);
+    const ready = await this.ahead.take(pageKey(q, render, version))?.catch(() => undefined);
+    const page = ready && ready.dataVersion === version ? { ...ready, readAhead: true } : await this.compute(knex, q, render);
+    this.readNext(knex, q, render, page);
+    return strip(page);
+  }
+
+  /** Starts rendering the page after `page`, when there is one and nobody has started it yet. */
+  private readNext(knex: Knex, q: CollectionQuery, render: SqlFragment, page: Computed): void {
+    const offset = q.params.offset + page.rows.length;
+    if (page.rows.length < q.params.limit || offset >= page.total) return;
+    const next: CollectionQuery = { ...q, params: { ...q.params, offset } };
+    const key = pageKey(next, render, page.dataVersion);
+    if (!this.ahead.has(key)) this.ahead.put(key, this.compute(knex, next, render));
+  }
+
+  private async compute(knex: Knex, q: CollectionQuery, render: SqlFragment): Promise<Computed> {
     return knex.transaction(
       async (trx) => {
-        const version = (await trx.raw('select data_version from tenants where id = ?', [q.tenant])).rows[0]?.data_version ?? -1;
+        const version = await dataVersion(trx, q.tenant);
         const where = whereOf(q);
         const order = orderOf(q);
         const { page, count } = buildCollectionQuery(q, where, order);
@@ -42,7 +88,7 @@ export class Pager {
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
           entry.boundaries.set(q.params.offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
-        return { rows, total: entry.total, seeked: boundary !== undefined };
+        return { rows, total: entry.total, seeked: boundary !== undefined, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
@@ -59,6 +105,17 @@ export class Pager {
     this.cache.set(key, e);
     return e;
   }
+}
+
+const strip = ({ dataVersion: _, ...page }: Computed): Page => page;
+
+async function dataVersion(knex: Knex, tenant: string): Promise<number> {
+  return (await knex.raw('select data_version from tenants where id = ?', [tenant])).rows[0]?.data_version ?? -1;
+}
+
+/** A page of a query as one client would render it (filter, order, fields, sharing, base URL), at a data version. */
+function pageKey(q: CollectionQuery, render: SqlFragment, version: number): string {
+  return JSON.stringify([q.tenant, q.entity, q.version, whereOf(q), orderOf(q), render, q.params.limit, q.params.offset, version]);
 }
 
 /** The value of the (seekable) sort field, as text the database can compare again (null when sorting by sourcedId). */

@@ -33,38 +33,45 @@ for (const engine of engines()) {
     };
 
     for (const raw of [{ filter: "status='active'" }, {}, { sort: 'dateLastModified' }, { sort: 'dateLastModified', orderBy: 'desc' }, { sort: 'status', orderBy: 'desc' }, { sort: 'familyName' }] as RawQuery[]) {
-      test(`a sequential crawl equals plain OFFSET pages, seeking after the first page: ${JSON.stringify(raw)}`, async () => {
-        const pager = new Pager();
+      test(`a sequential crawl equals plain OFFSET pages, seeking after the first page, with and without read-ahead: ${JSON.stringify(raw)}`, async () => {
+       for (const readAhead of [false, true]) {
+        const pager = new Pager({ readAhead });
         for (const entity of ['users', 'enrollments'] as EntityName[]) {
           if (entity === 'enrollments' && raw.sort === 'familyName') continue;
           let seeks = 0;
           let pages = 0;
+          let ahead = 0;
           for (let offset = 0; ; offset += 37) {
             const q = query(entity, { ...raw, limit: '37', offset: String(offset) });
             const got = await pager.page(db.knex, q, render(entity));
             assert.deepEqual(got.rows.map((r) => r.sourced_id), await plain(q), `${entity} offset ${offset}`);
             pages++;
             if (got.seeked) seeks++;
+            if (got.readAhead) ahead++;
             if (got.rows.length < 37) break;
           }
           assert.ok(pages > 3);
           assert.equal(seeks, raw.sort === 'familyName' ? 0 : pages - 1, 'every page after the first seeks (familyName may be null: never)');
+          assert.equal(ahead, readAhead ? pages - 1 : 0, 'with read-ahead, every page after the first was ready');
         }
+       }
       });
     }
 
-    test('after a write the cached boundaries and totals are not used', async () => {
-      const pager = new Pager();
+    test('after a write the cached boundaries, totals and pages read ahead are not used', async () => {
+      const pager = new Pager({ readAhead: true });
       const q0 = query('users', { limit: '50', offset: '0', filter: "status='active'" });
       const q1 = query('users', { limit: '50', offset: '50', filter: "status='active'" });
       const before = await pager.page(db.knex, q0, render('users'));
-      await pager.page(db.knex, q1, render('users'));
+      assert.equal((await pager.page(db.knex, q1, render('users'))).readAhead, true);
+      await pager.page(db.knex, q0, render('users')); // q1 is read ahead again, at the version before the write
       // Tombstone the first user of the first page: everything after it shifts by one.
       const first = before.rows[0]!.sourced_id;
       const pkg = packageWith({ users: 'delta' }, { 'users.csv': `sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,givenName,familyName\n${first},tobedeleted,,,,,,,\n` });
       assert.equal((await importCsv(db.knex, { location: pkg, tenant: TENANT, source: 'demo' })).outcome, 'succeeded');
       const again = await pager.page(db.knex, q1, render('users'));
       assert.equal(again.seeked, false, 'the data changed: no seek from an old boundary');
+      assert.equal(again.readAhead, false, 'the data changed: not the page read ahead before it');
       assert.equal(again.total, before.total - 1);
       assert.deepEqual(again.rows.map((r) => r.sourced_id), await plain(q1));
     });
