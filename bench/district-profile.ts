@@ -17,6 +17,7 @@ import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '..
 import { readCollectionParams } from '../src/query/collection-params.js';
 import { renderedPage } from '../src/query/pager.js';
 import { openDatabase } from '../src/store/db.js';
+import type { Knex } from 'knex';
 
 const [target, since, limitArg] = process.argv.slice(2);
 const limit = Number(limitArg ?? 5000);
@@ -28,20 +29,20 @@ const ms = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 type Sql = { sql: string; bindings: readonly unknown[] };
 
 /** Best of `n` timed runs of a query from Node (the first run warms the cache and is dropped; the machine is shared). */
-async function timed(q: Sql, n = 3): Promise<{ ms: number; rows: any[] }> {
+async function timed(q: Sql, n = 3, on: Knex = knex): Promise<{ ms: number; rows: any[] }> {
   let rows: any[] = [];
   const times: number[] = [];
   for (let i = 0; i <= n; i++) {
     const t = performance.now();
-    rows = (await knex.raw(q.sql, q.bindings as any[])).rows;
+    rows = (await on.raw(q.sql, q.bindings as any[])).rows;
     if (i > 0) times.push(ms(t));
   }
   return { ms: Math.min(...times), rows };
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS): the execution time and the plan as text. */
-async function explain(q: Sql): Promise<{ executionMs: number; plan: string }> {
-  const rows = (await knex.raw(`explain (analyze, buffers) ${q.sql}`, q.bindings as any[])).rows as Array<Record<string, string>>;
+async function explain(q: Sql, on: Knex = knex): Promise<{ executionMs: number; plan: string }> {
+  const rows = (await on.raw(`explain (analyze, buffers) ${q.sql}`, q.bindings as any[])).rows as Array<Record<string, string>>;
   const lines = rows.map((r) => Object.values(r)[0]);
   const exec = lines.map((l) => /Execution Time: ([\d.]+) ms/.exec(l)).find(Boolean);
   return { executionMs: exec ? Number(exec[1]) : NaN, plan: lines.join('\n') };
@@ -69,10 +70,10 @@ const baseUrl = 'http://127.0.0.1:8080/ims/oneroster/v1p1';
  * rendered by the database (its execution time, and the query from Node), then the response body
  * written around the records. Best of several runs.
  */
-async function rendered(entity: EntityName, key: string, q: CollectionQuery, page: Sql) {
+async function rendered(entity: EntityName, key: string, q: CollectionQuery, page: Sql, on: Knex) {
   const sql = renderedPage(page as any, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), orderOf(q), undefined);
-  const node = await timed(sql);
-  const plan = await explain(sql);
+  const node = await timed(sql, 3, on);
+  const plan = await explain(sql, on);
   let bodyMs = Infinity;
   let bytes = 0;
   for (let i = 0; i < 6; i++) {
@@ -94,9 +95,13 @@ async function profilePage(entity: EntityName, key: string, filter: string, offs
     const boundary = (await knex.raw(page.sql, page.bindings as any[])).rows[0].sourced_id as string;
     sql = seekSql(q, boundary);
   }
-  const node = await timed(sql);
-  const plan = await explain(sql);
-  return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(entity, key, q, sql)), plan: plan.plan };
+  // As the pager runs a page: without parallel workers (src/query/pager.ts).
+  return knex.transaction(async (trx) => {
+    await trx.raw('set local max_parallel_workers_per_gather = 0');
+    const node = await timed(sql, 3, trx);
+    const plan = await explain(sql, trx);
+    return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(entity, key, q, sql, trx)), plan: plan.plan };
+  });
 }
 
 const COLLECTIONS: Array<[EntityName, string]> = [

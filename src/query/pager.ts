@@ -82,8 +82,12 @@ export class Pager {
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
         const query = renderedPage(boundary ? seek(q, where, order, boundary) : page, render, order, sortKey?.name);
-        const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
+        // A page reads at most `limit` rows: parallel workers only add start-up cost, and their cost
+        // discount made Postgres walk the whole primary key for a selective delta filter
+        // (dateLastModified>…) instead of sorting its few matches (722 ms against 30 at 4.7M enrollments).
+        await trx.raw('set local max_parallel_workers_per_gather = 0');
+        const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
         const last = rows[rows.length - 1];
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
           entry.boundaries.set(q.params.offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
