@@ -11,6 +11,8 @@ export type Page = {
   total: number;
   /** Found by seeking past the previous page's last row (not by OFFSET). */
   seeked: boolean;
+  /** Found through the query's matches (a selective query, such as a delta), not by walking the sort order. */
+  matchesFirst: boolean;
   /** Rendered ahead, while the previous page was being sent. */
   readAhead: boolean;
 };
@@ -33,6 +35,8 @@ const MAX_QUERIES = 2000;
 const MAX_BOUNDARIES = 20_000;
 /** Pages held ahead at once (about 3 MB each at limit 5000), and how long one waits to be asked for. */
 const MAX_AHEAD = 8;
+/** A query with at most this many matches, and a tenth of the table or fewer, reads its matches first. */
+const MATCHES_FIRST_MAX = 100_000;
 const AHEAD_TTL_MS = 60_000;
 
 /**
@@ -81,8 +85,10 @@ export class Pager {
         const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
-        const query = renderedPage(boundary ? seek(q, where, order, boundary) : page, render, order, sortKey?.name);
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
+        const selective = entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= (await tableRows(trx, ENTITIES[q.entity].table));
+        const base = selective ? matchesFirst(q, where, boundary) : boundary ? seek(q, where, order, boundary) : page;
+        const query = renderedPage(base, render, order, sortKey?.name);
         // A page reads at most `limit` rows: parallel workers only add start-up cost, and their cost
         // discount made Postgres walk the whole primary key for a selective delta filter
         // (dateLastModified>…) instead of sorting its few matches (722 ms against 30 at 4.7M enrollments).
@@ -92,7 +98,7 @@ export class Pager {
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
           entry.boundaries.set(q.params.offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
-        return { rows, total: entry.total, seeked: boundary !== undefined, readAhead: false, dataVersion: version };
+        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: selective, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
@@ -142,16 +148,48 @@ export function renderedPage(page: SqlFragment, render: SqlFragment, order: SqlF
   };
 }
 
-/** The same page found by seeking past the previous page's last row. */
-function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary): SqlFragment {
+/** Rows after the previous page's last one, in the query's order. */
+function afterBoundary(q: CollectionQuery, b: Boundary): SqlFragment {
   const key = sortKeyOf(q);
   const cmp = q.params.descending ? '<' : '>';
-  const after: SqlFragment = key
+  return key
     ? { sql: `(${key.sql}, r.sourced_id) ${cmp} (${key.name === 'dateLastModified' ? '?::timestamptz' : '?'}, ?)`, bindings: [...key.bindings, b.key, b.sid] }
     : { sql: `r.sourced_id ${cmp} ?`, bindings: [b.sid] };
+}
+
+/** The same page found by seeking past the previous page's last row. */
+function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary): SqlFragment {
+  const after = afterBoundary(q, b);
   return {
     sql: `select r.* from ${ENTITIES[q.entity].table} r
           where ${where.sql} and ${after.sql} order by ${order.sql} limit ?`,
     bindings: [...where.bindings, ...after.bindings, ...order.bindings, String(q.params.limit)],
   };
+}
+
+/**
+ * The same page for a selective query (a delta, a small school): the keys of its matches first, in
+ * a materialized CTE so that Postgres finds them through whatever index suits the filter, then
+ * sorted, then the page's rows by primary key. Given ORDER BY and LIMIT over the whole query,
+ * Postgres would rather walk the primary key in order and test every row (152 ms against about 30
+ * for a page of a 1% delta of 4.7M enrollments), since its estimate assumes matches spread evenly.
+ */
+function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined): SqlFragment {
+  const table = ENTITIES[q.entity].table;
+  const key = sortKeyOf(q);
+  const dir = q.params.descending ? 'desc' : 'asc';
+  const after = b ? afterBoundary(q, b) : undefined;
+  const k: SqlFragment = key ? { sql: key.sql, bindings: key.bindings } : { sql: 'null', bindings: [] };
+  return {
+    sql: `with m as materialized (select r.sourced_id, ${k.sql} as k from ${table} r where ${where.sql}${after ? ` and ${after.sql}` : ''})
+          select r.* from ${table} r
+          join (select m.sourced_id from m order by ${key ? `m.k ${dir}, ` : ''}m.sourced_id ${dir} limit ?${b ? '' : ' offset ?'}) p
+            on r.tenant_id = ? and r.sourced_id = p.sourced_id`,
+    bindings: [...k.bindings, ...where.bindings, ...(after?.bindings ?? []), String(q.params.limit), ...(b ? [] : [String(q.params.offset)]), q.tenant],
+  };
+}
+
+/** The planner's row count of a table (all tenants); 0 before it was first analyzed. */
+async function tableRows(knex: Knex, table: string): Promise<number> {
+  return Number((await knex.raw('select greatest(reltuples, 0) as n from pg_class where oid = cast(? as regclass)', [table])).rows[0]?.n ?? 0);
 }

@@ -58,6 +58,38 @@ for (const engine of engines()) {
       });
     }
 
+    test('a selective query reads its matches first, and its pages equal plain OFFSET pages', async () => {
+      await db.knex.raw('analyze users');
+      await db.knex.raw('analyze enrollments');
+      const pager = new Pager();
+      /** Every 13th record, by sourcedId: scattered matches, far fewer than a tenth of the table. */
+      const scattered = async (entity: EntityName) => {
+        const ids = ((await db.knex.raw(`select sourced_id from ${entity} where tenant_id = ? order by sourced_id`, [TENANT])).rows as Array<{ sourced_id: string }>)
+          .filter((_, i) => i % 13 === 5).map((r) => `sourcedId='${r.sourced_id}'`);
+        return ids.join(' OR ');
+      };
+      const users = await scattered('users');
+      const enrollments = await scattered('enrollments');
+      const cases: Array<[EntityName, RawQuery]> = [
+        ['users', { filter: users }],
+        ['users', { filter: users, sort: 'familyName' }],
+        ['users', { filter: users, sort: 'dateLastModified', orderBy: 'desc' }],
+        ['enrollments', { filter: enrollments }],
+      ];
+      for (const [entity, raw] of cases) {
+        let pages = 0;
+        for (let offset = 0; ; offset += 4) {
+          const q = query(entity, { ...raw, limit: '4', offset: String(offset) });
+          const got = await pager.page(db.knex, q, render(entity));
+          assert.deepEqual(got.rows.map((r) => r.sourced_id), await plain(q), `${entity} ${JSON.stringify(raw)} offset ${offset}`);
+          assert.equal(got.matchesFirst, true, `${entity} ${JSON.stringify(raw)}: ${got.total} matches`);
+          pages++;
+          if (got.rows.length < 4) break;
+        }
+        assert.ok(pages > 2, `${entity} ${JSON.stringify(raw)}: ${pages} pages`);
+      }
+    });
+
     test('after a write the cached boundaries, totals and pages read ahead are not used', async () => {
       const pager = new Pager({ readAhead: true });
       const q0 = query('users', { limit: '50', offset: '0', filter: "status='active'" });
