@@ -5,7 +5,8 @@
 // The district-scale benchmark (issue 7). On each engine:
 //   1. generates a district with the demo generator (S, M, L: a hundredth, a tenth, all of a
 //      565,000-student district) and reports what it holds;
-//   2. imports it as OneRoster CSV in a child process (rows/s, peak RSS);
+//   2. imports it as OneRoster CSV in a child process (rows/s, peak RSS), then VACUUM ANALYZE (timed
+//      apart: what autovacuum does after a first load, before any client would pull);
 //   3. serves it with the real server (`node bin/rollcall.js serve` in a child process), gets a
 //      token over HTTP and pulls academicSessions, orgs, users, classes and enrollments the way SDS
 //      does (filter=status='active'&limit=5000, following Link rel="next"): records/s, MB/s, and
@@ -101,10 +102,10 @@ async function runEngine(engine: string) {
     // 2. Import.
     console.log('importing …');
     let m = await meter(undefined, backends);
-    const imported = await child(['bench/district-import.ts', target, district, '--counts', '--clients', String(1 + o.clients)]);
+    const imported = await child(['bench/district-import.ts', target, district, '--counts', '--settle', '--clients', String(1 + o.clients)]);
     const importCpu = await m.end(imported.processCpuSeconds);
     if (imported.outcome !== 'succeeded') throw new Error(`import ${imported.outcome}`);
-    console.log(`  ${imported.rows} rows in ${imported.seconds} s (${imported.rowsPerSecond} rows/s), peak RSS ${imported.peakRssMb} MB`);
+    console.log(`  ${imported.rows} rows in ${imported.seconds} s (${imported.rowsPerSecond} rows/s), peak RSS ${imported.peakRssMb} MB; VACUUM ANALYZE ${imported.settleSeconds} s`);
     const clients = imported.clients as Array<{ clientId: string; clientSecret: string }>;
 
     // 3. Serve and pull everything, as SDS does.
@@ -199,7 +200,7 @@ async function runEngine(engine: string) {
       startedAt: stamp,
       machine: { ...machine, engine: engine === 'postgres' ? machine.postgres : machine.pglite },
       district: { path: path.relative(process.cwd(), district), options: d, generatorSeconds: generated.seconds, files: generated.files, ...imported.counts },
-      import: { rows: imported.rows, seconds: imported.seconds, rowsPerSecond: imported.rowsPerSecond, peakRssMb: imported.peakRssMb, files: imported.files, cpu: importCpu },
+      import: { rows: imported.rows, seconds: imported.seconds, rowsPerSecond: imported.rowsPerSecond, peakRssMb: imported.peakRssMb, files: imported.files, cpu: importCpu, settleSeconds: imported.settleSeconds },
       serverStartSeconds: startSeconds,
       serverRssAtStartMb,
       fullPull: {
