@@ -16,6 +16,7 @@ import { ENTITIES, type EntityName } from '../src/model/entities.js';
 import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '../src/query/build-select.js';
 import { readCollectionParams } from '../src/query/collection-params.js';
 import { renderedPage } from '../src/query/pager.js';
+import type { SqlFragment } from '../src/query/compile-filter.js';
 import { openDatabase } from '../src/store/db.js';
 import type { Knex } from 'knex';
 
@@ -26,7 +27,7 @@ const db = target.startsWith('postgres') ? await openDatabase({ databaseUrl: tar
 const knex = db.knex;
 
 const ms = (t: number) => Math.round((performance.now() - t) * 10) / 10;
-type Sql = { sql: string; bindings: readonly unknown[] };
+type Sql = SqlFragment;
 
 /** Best of `n` timed runs of a query from Node (the first run warms the cache and is dropped; the machine is shared). */
 async function timed(q: Sql, n = 3, on: Knex = knex): Promise<{ ms: number; rows: any[] }> {
@@ -71,7 +72,7 @@ const baseUrl = 'http://127.0.0.1:8080/ims/oneroster/v1p1';
  * written around the records. Best of several runs.
  */
 async function rendered(entity: EntityName, key: string, q: CollectionQuery, page: Sql, on: Knex) {
-  const sql = renderedPage(page as any, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), orderOf(q), undefined);
+  const sql = renderedPage(page, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), orderOf(q), undefined);
   const node = await timed(sql, 3, on);
   const plan = await explain(sql, on);
   let bodyMs = Infinity;

@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 
 /**
  * Helpers for rendering OneRoster JSON in SQL (src/api/render): the rare cases that need more than
- * an expression. Both are called only when a value needs them (an id with characters to escape, a
- * metadata object with user flags), so the common row never pays a function call.
+ * an expression. The renderer calls them only when a value needs them (an id with characters to
+ * escape, user flags not already as SDS accepts them), so the common row pays no function call.
  *
  * - rollcall_uri_component(text): JavaScript's encodeURIComponent, UTF-8 bytes as %XX.
+ * - rollcall_sds_user_flags(text): user flags as SDS accepts them (used by the next one).
  * - rollcall_served_metadata(jsonb, boolean): `metadata` as served. `microsoft.userFlags` respelled
  *   as SDS accepts it (known flags in canonical spelling, comma-separated, first occurrence first;
  *   unknown ones left out), or taken out when the client may not see user flags; an object left

@@ -29,15 +29,16 @@ export type PagerOptions = {
 
 /** Where a page ended: the last row's sort key and sourcedId. The next page starts after it. */
 type Boundary = { key: string; sid: string };
-type Entry = { total?: number; boundaries: Map<number, Boundary> };
+/** What is known of one query at one data version: its total, whether it is selective, where its pages end. */
+type Entry = { total?: number; selective?: boolean; boundaries: Map<number, Boundary> };
 
 const MAX_QUERIES = 2000;
 const MAX_BOUNDARIES = 20_000;
 /** Pages held ahead at once (about 3 MB each at limit 5000), and how long one waits to be asked for. */
 const MAX_AHEAD = 8;
+const AHEAD_TTL_MS = 60_000;
 /** A query with at most this many matches, and a tenth of the table or fewer, reads its matches first. */
 const MATCHES_FIRST_MAX = 100_000;
-const AHEAD_TTL_MS = 60_000;
 
 /**
  * Serves collection pages in O(limit): when the previous page of the same query over the same data
@@ -86,12 +87,13 @@ export class Pager {
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
-        const selective = entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= (await tableRows(trx, ENTITIES[q.entity].table));
+        entry.selective ??= entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= (await tableRows(trx, ENTITIES[q.entity].table));
+        const selective = entry.selective;
         const base = selective ? matchesFirst(q, where, order, boundary) : boundary ? seek(q, where, order, boundary) : page;
         const query = renderedPage(base, render, order, sortKey?.name);
-        // A page reads at most `limit` rows: parallel workers only add start-up cost, and their cost
-        // discount made Postgres walk the whole primary key for a selective delta filter
-        // (dateLastModified>…) instead of sorting its few matches (722 ms against 30 at 4.7M enrollments).
+        // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
+        // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
+        // The count above may use them.
         await trx.raw('set local max_parallel_workers_per_gather = 0');
         const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
         const last = rows[rows.length - 1];
@@ -171,8 +173,8 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * The same page for a selective query (a delta, a small school): its matching rows first, in a
  * materialized CTE so that Postgres finds them through whatever index suits the filter, then
  * sorted. Given ORDER BY and LIMIT over the whole query, Postgres would rather walk the primary key
- * in order and test every row (152 ms against about 30 for a page of a 1% delta of 4.7M
- * enrollments), since its estimate assumes the matches are spread evenly.
+ * in order and test every row (152 ms against 32 for a page of a 1% delta of 4.7M
+ * enrollments, on the store), since its estimate assumes the matches are spread evenly.
  */
 function matchesFirst(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary | undefined): SqlFragment {
   const after = b ? afterBoundary(q, b) : undefined;

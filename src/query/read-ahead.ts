@@ -15,7 +15,10 @@ export class ReadAhead<T> {
 
   put(key: string, value: Promise<T>): void {
     this.expire();
-    value.catch(() => this.entries.delete(key)); // a failed read-ahead is simply not there; the request reads again
+    // A failed read-ahead is simply not there; the request reads again.
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
     this.entries.set(key, { value, at: Date.now() });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }

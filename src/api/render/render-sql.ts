@@ -73,6 +73,7 @@ function servedMetadata(ctx: Ctx): string {
   return `case when ${json(flags)} is null then r.data->'metadata' ${canonical}
     else rollcall_served_metadata(r.data->'metadata', ${ctx.shareFlags}) end`;
 }
+
 /** The collection a GUIDRef's type points into, from a text expression (as src/api/serialize does, an unknown type is "undefined"). */
 const collectionOf = (type: string) =>
   `case ${type} ${Object.entries(COLLECTION_OF).map(([t, c]) => `when ${quote(t)} then ${quote(c)}`).join(' ')} else 'undefined' end`;
