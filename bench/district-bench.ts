@@ -30,7 +30,7 @@ import { pageStats, pull, requestToken, type PullResult } from './district-http.
 import { meter } from './district-meter.js';
 import { benchOptions } from './district-options.js';
 import { printGrowth, printResult } from './district-report.js';
-import { BackendCpu, startServer, type RunningServer } from './district-server.js';
+import { BackendCpu, startNodeFlags, startServer, type RunningServer } from './district-server.js';
 import { engineTarget } from './engine-target.js';
 
 const o = benchOptions();
@@ -196,7 +196,8 @@ async function runEngine(engine: string) {
       size: o.size,
       engine,
       apiVersion: o.version,
-      serverNodeArgs: o.serverNodeArgs,
+      /** Node flags of the server: those of `npm start`, then --server-node-args. */
+      serverNodeArgs: [...startNodeFlags(), ...o.serverNodeArgs],
       startedAt: stamp,
       machine: { ...machine, engine: engine === 'postgres' ? machine.postgres : machine.pglite },
       district: { path: path.relative(process.cwd(), district), options: d, generatorSeconds: generated.seconds, files: generated.files, ...imported.counts },

@@ -66,7 +66,7 @@ export function targets(r: Json) {
 }
 
 export function printResult(r: Json) {
-  console.log(`\n${r.engine}, size ${r.size}, commit ${r.machine.commit}, ${r.machine.cpus} cores, node ${r.machine.node}`);
+  console.log(`\n${r.engine}, size ${r.size}, commit ${r.machine.commit}, ${r.machine.cpus} cores, node ${r.machine.node}${r.serverNodeArgs?.length ? `, server flags ${r.serverNodeArgs.join(' ')}` : ''}`);
   console.table(districtCounts(r));
   const fp = r.fullPull;
   console.log(`\nimport: ${n(r.import.rows)} rows in ${r.import.seconds} s = ${n(r.import.rowsPerSecond)} rows/s, peak RSS ${r.import.peakRssMb} MB`);

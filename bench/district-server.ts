@@ -1,5 +1,6 @@
-// The real server for the district benchmark: `node bin/rollcall.js serve` in a child process over the
-// imported store, and CPU accounting for it and for the Postgres backends serving its database.
+// The real server for the district benchmark: `node bin/rollcall.js serve`, with the node flags of
+// `npm start`, in a child process over the imported store, and CPU accounting for it and for the
+// Postgres backends serving its database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,12 +40,23 @@ export function procCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/**
+ * The node flags `npm start` runs the server with (package.json), such as its heap budget, so the
+ * benchmark measures the server as it ships.
+ */
+export function startNodeFlags(): string[] {
+  const start: string = JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.start;
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('bin/rollcall.js')) throw new Error(`package.json "start" is not \`node [flags] bin/rollcall.js serve\`: ${start}`);
+  return words.slice(1, words.indexOf('bin/rollcall.js'));
+}
+
 export async function startServer(opts: {
   engine: string;
   target: string;
   port: number;
   logFile: string;
-  /** Extra node flags for the server, e.g. --cpu-prof. */
+  /** Extra node flags for the server (after those of `npm start`), e.g. --cpu-prof. */
   nodeArgs?: string[];
 }): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
@@ -60,7 +72,7 @@ export async function startServer(opts: {
   if (opts.engine === 'postgres') env.DATABASE_URL = opts.target;
   else env.ROLLCALL_DATA_DIR = opts.target;
   const log = fs.openSync(opts.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'bin/rollcall.js', 'serve'], { env, stdio: ['ignore', log, log] });
+  const child: ChildProcess = spawn(process.execPath, [...startNodeFlags(), ...(opts.nodeArgs ?? []), 'bin/rollcall.js', 'serve'], { env, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   let exited: number | null | undefined;
   const exit = new Promise<void>((resolve) => child.once('exit', (code) => ((exited = code), resolve())));

@@ -6,7 +6,6 @@ import type { Config } from '../config.js';
 import { loadKeyRing } from '../crypto/key-ring.js';
 import { registerShippedConnectors } from '../ingest/connectors/all.js';
 import { SyncScheduler } from '../ingest/scheduler/scheduler.js';
-import { loadDemo } from '../demo/load-demo.js';
 import type { Logger } from '../log.js';
 import { listTenants } from '../store/tenants.js';
 import { describeDatabase, openStore } from './open-store.js';
@@ -25,6 +24,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   let demoCredentials: { clientId: string; clientSecret: string } | undefined;
   if ((await listTenants(db.knex)).length === 0) {
     log.info({ students: config.demoStudents }, 'empty store: loading the demo district');
+    const { loadDemo } = await import('../demo/load-demo.js'); // the generator (faker) only when it is needed
     const report = await loadDemo(db.knex, DEMO_TENANT, { students: config.demoStudents, seed: 1 });
     log.info({ outcome: report.outcome, durationMs: report.durationMs, files: report.files.length }, 'demo district loaded');
     const { client, clientSecret } = await createClient(db.knex, { tenant: DEMO_TENANT, name: 'Demo client' }, { keyRing });

@@ -1,6 +1,5 @@
 import Knex, { type Knex as KnexT } from 'knex';
-import ClientPgLite from 'knex-pglite';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireDataDir } from './datadir-lock.js';
 
@@ -63,6 +62,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const lock = opts.dataDir ? acquireDataDir(opts.dataDir, opts.command) : undefined;
   try {
+    // Loaded only for the embedded database: PGlite's WebAssembly adds about 40 MB to a process
+    // that serves Postgres and never uses it.
+    const [{ PGlite }, { default: ClientPgLite }] = await Promise.all([import('@electric-sql/pglite'), import('knex-pglite')]);
     const pglite = await PGlite.create(opts.dataDir);
     await pglite.exec(SESSION_SETUP);
     const knex = Knex({ client: ClientPgLite as unknown as typeof Knex.Client, connection: () => ({ pglite }) } as KnexT.Config);
