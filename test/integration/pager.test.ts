@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { loadDemo } from '../../src/demo/load-demo.js';
 import { importCsv } from '../../src/ingest/csv/import.js';
 import type { EntityName } from '../../src/model/entities.js';
-import { buildCollectionQuery, type CollectionQuery } from '../../src/query/build-select.js';
+import { buildCollectionQuery, orderOf, type CollectionQuery } from '../../src/query/build-select.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
-import { Pager } from '../../src/query/pager.js';
+import { Pager, renderedPage, type PageRow } from '../../src/query/pager.js';
 import { renderRecordSql } from '../../src/api/render/render-sql.js';
 import { SHARE_EVERYTHING } from '../../src/auth/sharing.js';
 import type { Database } from '../../src/store/db.js';
@@ -30,6 +30,11 @@ for (const engine of engines()) {
     const plain = async (q: CollectionQuery) => {
       const { page } = buildCollectionQuery(q);
       return ((await db.knex.raw(page.sql, page.bindings)).rows as Array<{ sourced_id: string }>).map((r) => r.sourced_id);
+    };
+    /** The plain OFFSET page, rendered: sourcedId, sort key and JSON text of each record. */
+    const plainRendered = async (q: CollectionQuery) => {
+      const sql = renderedPage(buildCollectionQuery(q).page, render(q.entity), orderOf(q), q.params.sort);
+      return (await db.knex.raw(sql.sql, sql.bindings)).rows as PageRow[];
     };
 
     for (const raw of [{ filter: "status='active'" }, {}, { sort: 'dateLastModified' }, { sort: 'dateLastModified', orderBy: 'desc' }, { sort: 'status', orderBy: 'desc' }, { sort: 'familyName' }] as RawQuery[]) {
@@ -74,6 +79,7 @@ for (const engine of engines()) {
         ['users', { filter: users }],
         ['users', { filter: users, sort: 'familyName' }],
         ['users', { filter: users, sort: 'dateLastModified', orderBy: 'desc' }],
+        ['users', { filter: users, sort: 'metadata.microsoft.userFlags', orderBy: 'desc' }],
         ['enrollments', { filter: enrollments }],
       ];
       for (const [entity, raw] of cases) {
@@ -81,7 +87,7 @@ for (const engine of engines()) {
         for (let offset = 0; ; offset += 4) {
           const q = query(entity, { ...raw, limit: '4', offset: String(offset) });
           const got = await pager.page(db.knex, q, render(entity));
-          assert.deepEqual(got.rows.map((r) => r.sourced_id), await plain(q), `${entity} ${JSON.stringify(raw)} offset ${offset}`);
+          assert.deepEqual(got.rows, await plainRendered(q), `${entity} ${JSON.stringify(raw)} offset ${offset}`);
           assert.equal(got.matchesFirst, true, `${entity} ${JSON.stringify(raw)}: ${got.total} matches`);
           pages++;
           if (got.rows.length < 4) break;
