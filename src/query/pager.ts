@@ -13,6 +13,8 @@ export type Page = {
   seeked: boolean;
   /** Found through the query's matches (a selective query, such as a delta), not by walking the sort order. */
   matchesFirst: boolean;
+  /** Rendered in two halves at once, on two connections sharing one snapshot. */
+  split: boolean;
   /** Rendered ahead, while the previous page was being sent. */
   readAhead: boolean;
 };
@@ -25,6 +27,12 @@ export type PagerOptions = {
    * queries beside the server (Postgres); on the embedded one it would only queue behind the server.
    */
   readAhead?: boolean;
+  /**
+   * Render a page of at least this many rows in two halves at once, the second on another
+   * connection that imports the first one's snapshot (Postgres), while the database is otherwise
+   * idle. Unset: one query a page.
+   */
+  splitRows?: number;
 };
 
 /** Where a page ended: the last row's sort key and sourcedId. The next page starts after it. */
@@ -95,26 +103,43 @@ export class Pager {
         const version = await dataVersion(trx, q.tenant);
         const where = whereOf(q);
         const order = orderOf(q);
-        const { page, count } = buildCollectionQuery(q, where, order);
+        const { count } = buildCollectionQuery(q, where, order);
         const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
         entry.selective ??= entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= (await tableRows(trx, ENTITIES[q.entity].table));
         const selective = entry.selective;
-        const matches = selective ? matchesFirst(q, where, boundary) : undefined;
-        const base = matches?.page ?? (boundary ? seek(q, where, order, boundary) : page);
-        const query = renderedPage(base, render, matches?.order ?? order, sortKey?.name);
+        /** Rows `skip` to `skip + take` of the page, rendered. */
+        const slice = (take: number, skip: number): SqlFragment => {
+          if (selective) {
+            const m = matchesFirst(q, where, boundary, take, skip);
+            return renderedPage(m.page, render, m.order, sortKey?.name);
+          }
+          const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
+          return renderedPage(base, render, order, sortKey?.name);
+        };
         // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
         // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
         // The count above may use them.
-        await trx.raw('set local max_parallel_workers_per_gather = 0');
-        const rows = (await trx.raw(query.sql, query.bindings)).rows as PageRow[];
+        await trx.raw(NO_PARALLEL_WORKERS);
+        const { limit, offset } = q.params;
+        const split = this.options.splitRows !== undefined && this.rendering < BUSY
+          && Math.min(limit, entry.total - offset) >= this.options.splitRows;
+        let rows: PageRow[];
+        if (split) {
+          const half = Math.ceil(limit / 2);
+          const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
+          const [first, second] = await Promise.all([rowsOf(trx, slice(half, 0)), rowsOnSnapshot(knex, snapshot, slice(limit - half, half))]);
+          rows = first.concat(second);
+        } else {
+          rows = await rowsOf(trx, slice(limit, 0));
+        }
         const last = rows[rows.length - 1];
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
-          entry.boundaries.set(q.params.offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
+          entry.boundaries.set(offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
-        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: selective, readAhead: false, dataVersion: version };
+        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: selective, split, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
@@ -134,6 +159,28 @@ export class Pager {
 }
 
 const strip = ({ dataVersion: _, ...page }: Computed): Page => page;
+
+const NO_PARALLEL_WORKERS = 'set local max_parallel_workers_per_gather = 0';
+const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$/i;
+
+const rowsOf = async (knex: Knex, query: SqlFragment) => (await knex.raw(query.sql, query.bindings)).rows as PageRow[];
+
+/**
+ * `query` on another connection, in a read-only transaction on the snapshot `id` exported by a
+ * transaction that stays open meanwhile (`pg_export_snapshot()`): it sees exactly the data that
+ * transaction sees.
+ */
+export async function rowsOnSnapshot(knex: Knex, id: string, query: SqlFragment): Promise<PageRow[]> {
+  if (!SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id from pg_export_snapshot(): ${id}`);
+  return knex.transaction(
+    async (trx) => {
+      await trx.raw(`set transaction snapshot '${id}'`); // SET takes no bind parameters; the id was checked above
+      await trx.raw(NO_PARALLEL_WORKERS);
+      return rowsOf(trx, query);
+    },
+    { isolationLevel: 'repeatable read', readOnly: true },
+  );
+}
 
 async function dataVersion(knex: Knex, tenant: string): Promise<number> {
   return (await knex.raw('select data_version from tenants where id = ?', [tenant])).rows[0]?.data_version ?? -1;
@@ -173,13 +220,21 @@ function afterBoundary(q: CollectionQuery, b: Boundary): SqlFragment {
     : { sql: `r.sourced_id ${cmp} ?`, bindings: [b.sid] };
 }
 
-/** The same page found by seeking past the previous page's last row. */
-function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary): SqlFragment {
+/** Rows `skip` to `skip + take` of the page, counting `offset` rows from the start. */
+function offsetPage(q: CollectionQuery, where: SqlFragment, order: SqlFragment, take: number, skip: number): SqlFragment {
+  return {
+    sql: `select r.* from ${ENTITIES[q.entity].table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,
+    bindings: [...where.bindings, ...order.bindings, String(take), String(q.params.offset + skip)],
+  };
+}
+
+/** The same rows found by seeking past the previous page's last row. */
+function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Boundary, take: number, skip: number): SqlFragment {
   const after = afterBoundary(q, b);
   return {
     sql: `select r.* from ${ENTITIES[q.entity].table} r
-          where ${where.sql} and ${after.sql} order by ${order.sql} limit ?`,
-    bindings: [...where.bindings, ...after.bindings, ...order.bindings, String(q.params.limit)],
+          where ${where.sql} and ${after.sql} order by ${order.sql} limit ? offset ?`,
+    bindings: [...where.bindings, ...after.bindings, ...order.bindings, String(take), String(skip)],
   };
 }
 
@@ -195,7 +250,7 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * row version the statement's snapshot sees. The page is returned with `page_sort` and `page_sid`,
  * its order, which `order` (over alias `r`) follows without sorting again.
  */
-function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined): { page: SqlFragment; order: SqlFragment } {
+function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number, skip: number): { page: SqlFragment; order: SqlFragment } {
   const table = ENTITIES[q.entity].table;
   const key = sortKeyOf(q);
   const after = b ? afterBoundary(q, b) : undefined;
@@ -205,11 +260,11 @@ function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | unde
     page: {
       sql: `with m as materialized (select r.ctid as row_id, r.sourced_id${key ? `, ${key.sql} as sort_value` : ''} from ${table} r
               where ${where.sql}${after ? ` and ${after.sql}` : ''}),
-            k as (select * from m order by ${keyed('m.sort_value', 'm.sourced_id')} limit ?${b ? '' : ' offset ?'})
+            k as (select * from m order by ${keyed('m.sort_value', 'm.sourced_id')} limit ? offset ?)
             select t.*${key ? ', k.sort_value as page_sort' : ''}, k.sourced_id as page_sid
             from k cross join lateral (select * from ${table} t where t.ctid = k.row_id) t
             order by ${keyed('k.sort_value', 'k.sourced_id')}`,
-      bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), String(q.params.limit), ...(b ? [] : [String(q.params.offset)])],
+      bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), String(take), String((b ? 0 : q.params.offset) + skip)],
     },
     order: { sql: keyed('r.page_sort', 'r.page_sid'), bindings: [] },
   };

@@ -5,7 +5,7 @@ import { importCsv } from '../../src/ingest/csv/import.js';
 import type { EntityName } from '../../src/model/entities.js';
 import { buildCollectionQuery, orderOf, type CollectionQuery } from '../../src/query/build-select.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
-import { Pager, renderedPage, type PageRow } from '../../src/query/pager.js';
+import { Pager, renderedPage, rowsOnSnapshot, type PageRow, type PagerOptions } from '../../src/query/pager.js';
 import { renderRecordSql } from '../../src/api/render/render-sql.js';
 import { SHARE_EVERYTHING } from '../../src/auth/sharing.js';
 import type { Database } from '../../src/store/db.js';
@@ -37,10 +37,13 @@ for (const engine of engines()) {
       return (await db.knex.raw(sql.sql, sql.bindings)).rows as PageRow[];
     };
 
+    /** Split pages need a second connection: Postgres only (the embedded database has one). */
+    const pagerOptions: PagerOptions[] = [{}, { readAhead: true }, ...(engine.name === 'postgres' ? [{ splitRows: 2 }, { readAhead: true, splitRows: 2 }] : [])];
+
     for (const raw of [{ filter: "status='active'" }, {}, { sort: 'dateLastModified' }, { sort: 'dateLastModified', orderBy: 'desc' }, { sort: 'status', orderBy: 'desc' }, { sort: 'familyName' }] as RawQuery[]) {
-      test(`a sequential crawl equals plain OFFSET pages, seeking after the first page, with and without read-ahead: ${JSON.stringify(raw)}`, async () => {
-       for (const readAhead of [false, true]) {
-        const pager = new Pager({ readAhead });
+      test(`a sequential crawl equals plain OFFSET pages, seeking after the first page, with and without read-ahead and split pages: ${JSON.stringify(raw)}`, async () => {
+       for (const options of pagerOptions) {
+        const pager = new Pager(options);
         for (const entity of ['users', 'enrollments'] as EntityName[]) {
           if (entity === 'enrollments' && raw.sort === 'familyName') continue;
           let seeks = 0;
@@ -49,7 +52,8 @@ for (const engine of engines()) {
           for (let offset = 0; ; offset += 37) {
             const q = query(entity, { ...raw, limit: '37', offset: String(offset) });
             const got = await pager.page(db.knex, q, render(entity));
-            assert.deepEqual(got.rows.map((r) => r.sourced_id), await plain(q), `${entity} offset ${offset}`);
+            assert.deepEqual(got.rows, await plainRendered(q), `${entity} offset ${offset} ${JSON.stringify(options)}`);
+            assert.equal(got.split, options.splitRows !== undefined && Math.min(37, got.total - offset) >= options.splitRows, 'a page of at least splitRows rows is split when nothing else renders');
             pages++;
             if (got.seeked) seeks++;
             if (got.readAhead) ahead++;
@@ -57,7 +61,7 @@ for (const engine of engines()) {
           }
           assert.ok(pages > 3);
           assert.equal(seeks, raw.sort === 'familyName' ? 0 : pages - 1, 'every page after the first seeks (familyName may be null: never)');
-          assert.equal(ahead, readAhead ? pages - 1 : 0, 'with read-ahead, every page after the first was ready');
+          assert.equal(ahead, options.readAhead ? pages - 1 : 0, 'with read-ahead, every page after the first was ready');
         }
        }
       });
@@ -66,7 +70,6 @@ for (const engine of engines()) {
     test('a selective query reads its matches first, and its pages equal plain OFFSET pages', async () => {
       await db.knex.raw('analyze users');
       await db.knex.raw('analyze enrollments');
-      const pager = new Pager();
       /** Every 13th record, by sourcedId: scattered matches, far fewer than a tenth of the table. */
       const scattered = async (entity: EntityName) => {
         const ids = ((await db.knex.raw(`select sourced_id from ${entity} where tenant_id = ? order by sourced_id`, [TENANT])).rows as Array<{ sourced_id: string }>)
@@ -82,12 +85,14 @@ for (const engine of engines()) {
         ['users', { filter: users, sort: 'metadata.microsoft.userFlags', orderBy: 'desc' }],
         ['enrollments', { filter: enrollments }],
       ];
-      for (const [entity, raw] of cases) {
+      for (const options of pagerOptions) for (const [entity, raw] of cases) {
+        const pager = new Pager(options);
         let pages = 0;
         for (let offset = 0; ; offset += 4) {
           const q = query(entity, { ...raw, limit: '4', offset: String(offset) });
           const got = await pager.page(db.knex, q, render(entity));
-          assert.deepEqual(got.rows, await plainRendered(q), `${entity} ${JSON.stringify(raw)} offset ${offset}`);
+          assert.deepEqual(got.rows, await plainRendered(q), `${entity} ${JSON.stringify(raw)} offset ${offset} ${JSON.stringify(options)}`);
+          assert.equal(got.split, options.splitRows !== undefined && got.rows.length >= options.splitRows);
           assert.equal(got.matchesFirst, true, `${entity} ${JSON.stringify(raw)}: ${got.total} matches`);
           pages++;
           if (got.rows.length < 4) break;
@@ -95,6 +100,19 @@ for (const engine of engines()) {
         assert.ok(pages > 2, `${entity} ${JSON.stringify(raw)}: ${pages} pages`);
       }
     });
+
+    if (engine.name === 'postgres') {
+      test('the second half of a split page reads the snapshot of the first, not data committed since', async () => {
+        const version = { sql: 'select id as sourced_id, null as sort_key, data_version::text as json from tenants where id = ?', bindings: [TENANT] };
+        await db.knex.transaction(async (trx) => {
+          const before = (await trx.raw(version.sql, version.bindings)).rows[0].json as string; // the snapshot is taken here
+          const id = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
+          await db.knex.raw('update tenants set data_version = data_version + 1 where id = ?', [TENANT]); // another connection, committed
+          assert.equal((await rowsOnSnapshot(db.knex, id, version))[0]!.json, before);
+          assert.equal((await db.knex.raw(version.sql, version.bindings)).rows[0].json, String(Number(before) + 1));
+        }, { isolationLevel: 'repeatable read' });
+      });
+    }
 
     test('after a write the cached boundaries, totals and pages read ahead are not used', async () => {
       const pager = new Pager({ readAhead: true });
