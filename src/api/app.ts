@@ -19,10 +19,10 @@ export type AppDeps = { db: Database; config: Config; log: Logger; keyRing?: Key
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** The HTTP application: health, the token endpoint and the OneRoster 1.1 and 1.2 rostering services. */
 /** Pages of at least this many rows are rendered in two halves at once on Postgres, when it is otherwise idle. */
 const SPLIT_ROWS = 1000;
 
+/** The HTTP application: health, the token endpoint and the OneRoster 1.1 and 1.2 rostering services. */
 export function createApp({ db, config, log, keyRing, scheduler }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');

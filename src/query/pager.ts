@@ -124,6 +124,8 @@ export class Pager {
         // The count above may use them.
         await trx.raw(NO_PARALLEL_WORKERS);
         const { limit, offset } = q.params;
+        // Split only when this is the one page being rendered: then the second connection has a
+        // core to run on, and no two requests can each hold one connection while waiting for another.
         const split = this.options.splitRows !== undefined && this.rendering < BUSY
           && Math.min(limit, entry.total - offset) >= this.options.splitRows;
         let rows: PageRow[];
@@ -244,9 +246,9 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * through whatever index suits the filter; those narrow rows are sorted and limited, and only the
  * page's rows are then read, by address, in that order. Given ORDER BY and LIMIT over the whole
  * query, Postgres would rather walk the primary key in order and test every row (152 ms against 32
- * for a page of a 1% delta of 4.7M enrollments, on the store), since its estimate assumes the
- * matches are spread evenly; and sorting the matches' whole rows spilled to disk past `work_mem`
- * (34 ms against 18 by address for that page). A row's address read in the same statement is the
+ * for a page of a 1% delta of 4.7M enrollments, on the store, when the CTE held whole rows), since
+ * its estimate assumes the matches are spread evenly. Whole rows also spilled to disk past the
+ * stock 4MB `work_mem` (34 ms against 18 by address for that page, measured later in `psql`). A row's address read in the same statement is the
  * row version the statement's snapshot sees. The page is returned with `page_sort` and `page_sid`,
  * its order, which `order` (over alias `r`) follows without sorting again.
  */
