@@ -6,6 +6,7 @@
 //   - the same queries timed from Node through knex and pg (adds transfer and row parsing);
 //   - the page rendered to OneRoster JSON by the database, as the API does it (src/api/render): its
 //     execution time, the query from Node, and writing the response body around the records.
+// Delta pages are measured as the pager reads a selective query: its matches first, by address.
 // Timings are the best of several runs, since the machine may be shared.
 // Prints one JSON line.
 //   node --import tsx bench/district-profile.ts <postgres-url | pglite-dir> <delta-since-iso> [limit]
@@ -15,7 +16,7 @@ import { SHARE_EVERYTHING } from '../src/auth/sharing.js';
 import { ENTITIES, type EntityName } from '../src/model/entities.js';
 import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '../src/query/build-select.js';
 import { readCollectionParams } from '../src/query/collection-params.js';
-import { renderedPage } from '../src/query/pager.js';
+import { matchesFirst, renderedPage } from '../src/query/pager.js';
 import type { SqlFragment } from '../src/query/compile-filter.js';
 import { openDatabase } from '../src/store/db.js';
 import type { Knex } from 'knex';
@@ -71,8 +72,8 @@ const baseUrl = 'http://127.0.0.1:8080/ims/oneroster/v1p1';
  * rendered by the database (its execution time, and the query from Node), then the response body
  * written around the records. Best of several runs.
  */
-async function rendered(entity: EntityName, key: string, q: CollectionQuery, page: Sql, on: Knex) {
-  const sql = renderedPage(page, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), orderOf(q), undefined);
+async function rendered(entity: EntityName, key: string, page: Sql, order: Sql, on: Knex) {
+  const sql = renderedPage(page, renderRecordSql(entity, '1.1', { baseUrl, sharing: SHARE_EVERYTHING }), order, undefined);
   const node = await timed(sql, 3, on);
   const plan = await explain(sql, on);
   let bodyMs = Infinity;
@@ -86,10 +87,12 @@ async function rendered(entity: EntityName, key: string, q: CollectionQuery, pag
   return { renderedDbExecutionMs: plan.executionMs, renderedNodeQueryMs: node.ms, bodyMs: Math.round(bodyMs * 10) / 10, bytes };
 }
 
-async function profilePage(entity: EntityName, key: string, filter: string, offset: number) {
+async function profilePage(entity: EntityName, key: string, filter: string, offset: number, selective = false) {
   const q = query(entity, filter, offset);
   let sql: Sql;
-  if (offset === 0) sql = buildCollectionQuery(q).page;
+  let order = orderOf(q);
+  if (selective) ({ page: sql, order } = matchesFirst(q, whereOf(q), undefined, limit, 0));
+  else if (offset === 0) sql = buildCollectionQuery(q).page;
   else {
     const prev = query(entity, filter, offset - 1);
     const { page } = buildCollectionQuery({ ...prev, params: { ...prev.params, limit: 1 } });
@@ -101,7 +104,7 @@ async function profilePage(entity: EntityName, key: string, filter: string, offs
     await trx.raw('set local max_parallel_workers_per_gather = 0');
     const node = await timed(sql, 3, trx);
     const plan = await explain(sql, trx);
-    return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(entity, key, q, sql, trx)), plan: plan.plan };
+    return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(entity, key, sql, order, trx)), plan: plan.plan };
   });
 }
 
@@ -136,7 +139,7 @@ if (since) {
     delta[entity] = {
       total: c.rows[0].total,
       count: { nodeQueryMs: c.ms, dbExecutionMs: countPlan.executionMs, plan: countPlan.plan },
-      first: await profilePage(entity, key, filter, 0),
+      first: await profilePage(entity, key, filter, 0, true),
     };
   }
   out.delta = delta;

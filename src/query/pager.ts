@@ -252,7 +252,7 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * row version the statement's snapshot sees. The page is returned with `page_sort` and `page_sid`,
  * its order, which `order` (over alias `r`) follows without sorting again.
  */
-function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number, skip: number): { page: SqlFragment; order: SqlFragment } {
+export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number, skip: number): { page: SqlFragment; order: SqlFragment } {
   const table = ENTITIES[q.entity].table;
   const key = sortKeyOf(q);
   const after = b ? afterBoundary(q, b) : undefined;
