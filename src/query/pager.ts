@@ -130,7 +130,7 @@ export class Pager {
           && Math.min(limit, entry.total - offset) >= this.options.splitRows;
         let rows: PageRow[];
         if (split) {
-          const half = Math.ceil(limit / 2);
+          const half = Math.ceil(Math.min(limit, entry.total - offset) / 2); // the rows there are, halved (a last page may be short)
           const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
           const [first, second] = await Promise.all([rowsOf(trx, slice(half, 0)), rowsOnSnapshot(knex, snapshot, slice(limit - half, half))]);
           rows = first.concat(second);
@@ -224,10 +224,7 @@ function afterBoundary(q: CollectionQuery, b: Boundary): SqlFragment {
 
 /** Rows `skip` to `skip + take` of the page, counting `offset` rows from the start. */
 function offsetPage(q: CollectionQuery, where: SqlFragment, order: SqlFragment, take: number, skip: number): SqlFragment {
-  return {
-    sql: `select r.* from ${ENTITIES[q.entity].table} r where ${where.sql} order by ${order.sql} limit ? offset ?`,
-    bindings: [...where.bindings, ...order.bindings, String(take), String(q.params.offset + skip)],
-  };
+  return buildCollectionQuery({ ...q, params: { ...q.params, limit: take, offset: q.params.offset + skip } }, where, order).page;
 }
 
 /** The same rows found by seeking past the previous page's last row. */
