@@ -50,6 +50,31 @@ for (const engine of engines()) {
       assert.deepEqual(course.data.subjects, ['Science', 'Life Science']);
     });
 
+    test('ids and values with quotes, backslashes, braces, commas, tabs and line breaks are stored exactly, and found unchanged again', async () => {
+      const cell = (s: string) => `"${s.replace(/"/g, '""')}"`;
+      const student = 'usr-"q\\{x},y';
+      const guardian = 'g\\"{} ü';
+      const given = 'A\tb\nc\\d "e"';
+      const pkg = fixturePackage({
+        'users.csv': (old) =>
+          `${old.trimEnd()}\n` +
+          `${cell(guardian)},,,true,org-s1,guardian,g.odd,,Gia,Odd,,,,,,,,,\n` +
+          `${cell(student)},,,true,org-s1,student,s.odd,,${cell(given)},Odd,,,,,,${cell(guardian)},05,,"IEP,\\ELL"\n`,
+        'enrollments.csv': (old) => `${old.trimEnd()}\nenr-odd,,,cls-1,org-s1,${cell(student)},student,false,,\n`,
+      });
+      const tenant = `t${++n}`;
+      const r = await importCsv(db.knex, { location: pkg, tenant });
+      assert.equal(r.outcome, 'succeeded', formatReport(r));
+      const user = (await db.knex.raw(`select data from users where tenant_id = ? and sourced_id = ?`, [tenant, student])).rows[0];
+      assert.equal(user.data.givenName, given);
+      assert.deepEqual(user.data.agents, [{ sourcedId: guardian, type: 'user' }]);
+      assert.deepEqual(user.data.metadata, { 'microsoft.userFlags': 'IEP,\\ELL' });
+      const enrollment = (await db.knex.raw(`select user_sourced_id from enrollments where tenant_id = ? and sourced_id = 'enr-odd'`, [tenant])).rows[0];
+      assert.equal(enrollment.user_sourced_id, student);
+      const again = await importCsv(db.knex, { location: pkg, tenant });
+      assert.deepEqual(again.files.map((f) => f.created + f.updated), again.files.map(() => 0));
+    });
+
     test('a zip of the same files (in a folder inside the zip) imports the same records', async () => {
       const zip = await zipFolder(FIXTURE_1P1, path.join(os.tmpdir(), `rollcall-${process.pid}-fixture.zip`), 'export-2026-11-23');
       const tenant = `t${++n}`;
