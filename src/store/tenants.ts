@@ -15,10 +15,14 @@ export async function listTenants(db: Knex): Promise<string[]> {
  * Serialises writers of one tenant for the rest of the transaction, bumps the tenant's data
  * version (caches of totals and page boundaries key on it), and returns the store's clock for the
  * transaction's changes: every record it changes gets this dateLastModified (ms precision).
+ * It fails for a tenant that does not exist: entity rows have no foreign key to tenants (a check
+ * per written row), so this is what keeps every row's tenant real; the tenant row stays locked
+ * until the transaction ends.
  */
 export async function lockTenantForWrite(trx: Knex.Transaction, tenantId: string): Promise<Date> {
   await trx.raw(`select pg_advisory_xact_lock(hashtext('rollcall:tenant:' || ?))`, [tenantId]);
-  await trx.raw('update tenants set data_version = data_version + 1 where id = ?', [tenantId]);
+  const bumped = await trx.raw('update tenants set data_version = data_version + 1 where id = ?', [tenantId]);
+  if (!bumped.rowCount) throw new Error(`tenant ${tenantId} does not exist`);
   const res = await trx.raw(`select date_trunc('milliseconds', clock_timestamp()) as ts`);
   return res.rows[0].ts as Date;
 }
