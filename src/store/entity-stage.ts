@@ -103,29 +103,55 @@ export class EntityStage {
     return res.rows;
   }
 
-  /** References to records neither in the store nor among this file's good rows: all of them listed, their rows flagged not ok. */
+  /**
+   * References to records neither in the store nor among this file's good rows: all of them
+   * listed, their rows flagged not ok. References to other kinds are checked in one pass; one to
+   * the entity's own kind after them, so that it sees the rows they rejected.
+   */
   async brokenReferences(): Promise<Array<{ line: number; field: string; id: string }>> {
+    const refs = this.def.references.map((ref, i) => ({ ref, i }));
+    const toSelf = refs.filter(({ ref }) => ref.target === this.def.name);
+    const groups = [refs.filter(({ ref }) => ref.target !== this.def.name), ...toSelf.map((r) => [r])].filter((g) => g.length);
     const broken: Array<{ line: number; field: string; id: string }> = [];
     const seen = new Set<string>();
-    for (const [i, ref] of this.def.references.entries()) {
-      const target = ENTITIES[ref.target].table;
-      const self = ref.target === this.def.name ? `and not exists (select 1 from ${STAGE} s2 where s2.sid = x.id and s2.ok)` : '';
-      const res = await this.trx.raw(
-        `select s.line, x.id from ${STAGE} s cross join unnest(s.r${i}) as x(id)
-         where s.data is not null and s.status = 'active'
-           and not exists (select 1 from ${target} t where t.tenant_id = ? and t.sourced_id = x.id) ${self}
-         order by s.line`,
-        [this.tenantId],
-      );
-      for (const row of res.rows) {
+    for (const group of groups) {
+      const rows = await this.missingReferences(group.map(({ i }) => i));
+      for (const row of rows) {
         // One report per row and id: in 1.1 the primary org is derived from orgSourcedIds.
         const key = `${row.line}\u0000${row.id}`;
-        if (!seen.has(key)) broken.push({ line: row.line, field: ref.field, id: row.id });
+        if (!seen.has(key)) broken.push({ line: row.line, field: this.def.references[row.ref]!.field, id: row.id });
         seen.add(key);
       }
-      await this.reject(res.rows.map((r: { line: number }) => r.line));
+      await this.reject(rows.map((r) => r.line));
     }
     return broken.sort((a, b) => a.line - b.line);
+  }
+
+  /**
+   * The rows naming a missing record through the references numbered `refs`, by line then
+   * reference. Each distinct id is looked up once (a file names the same schools and classes over
+   * and over), and the rows are read again only when some id is missing.
+   */
+  private async missingReferences(refs: number[]): Promise<Array<{ line: number; ref: number; id: string }>> {
+    const named = `${STAGE} s cross join lateral (${refs.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
+      where s.data is not null and s.status = 'active'`;
+    const absent = refs.map((i) => {
+      const target = this.def.references[i]!.target;
+      const self = target === this.def.name ? ` and not exists (select 1 from ${STAGE} s2 where s2.sid = n.id and s2.ok)` : '';
+      return `when ${i} then not exists (select 1 from ${ENTITIES[target].table} t where t.tenant_id = ? and t.sourced_id = n.id)${self}`;
+    });
+    const missing = await this.trx.raw(
+      `select n.ref, n.id from (select distinct x.ref, x.id from ${named}) n where case n.ref ${absent.join(' ')} end`,
+      refs.map(() => this.tenantId),
+    );
+    if (!missing.rows.length) return [];
+    const res = await this.trx.raw(
+      `select s.line, x.ref, x.id from ${named}
+         and (x.ref, x.id) in (select m.ref, m.id from jsonb_to_recordset(?::jsonb) as m(ref int, id text))
+       order by s.line, x.ref`,
+      [JSON.stringify(missing.rows)],
+    );
+    return res.rows;
   }
 
   private async reject(lines: number[]): Promise<void> {

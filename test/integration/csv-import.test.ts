@@ -230,6 +230,23 @@ for (const engine of engines()) {
         assert.deepEqual(refs, ['courses.csv:4 orgSourcedId', 'classes.csv:4 schoolSourcedId', 'users.csv:4 orgSourcedIds', 'users.csv:7 orgSourcedIds', 'enrollments.csv:4 schoolSourcedId', 'enrollments.csv:7 schoolSourcedId']);
       });
 
+      test('a user may name a guardian further down the file, but not one the file rejects', async () => {
+        const tenant = `t${++n}`;
+        const pkg = fixturePackage({
+          'users.csv': (old) =>
+            `${old.trimEnd()}\n` +
+            'usr-kid1,,,true,org-s1,student,kid.one,,Kid,One,,,,,,usr-g-late,05,,\n' +
+            'usr-kid2,,,true,org-s1,student,kid.two,,Kid,Two,,,,,,usr-g-bad,05,,\n' +
+            'usr-g-late,,,true,org-s1,guardian,g.late,,Gus,Late,,,,,,,,,\n' +
+            'usr-g-bad,,,true,org-s9,guardian,g.bad,,Gia,Bad,,,,,,,,,\n',
+        });
+        const r = await importCsv(db.knex, { location: pkg, tenant });
+        const users = r.problems.filter((p) => p.file === 'users.csv').map((p) => `${p.line} ${p.field}=${p.value}`);
+        assert.deepEqual(users, ['10 agentSourcedIds=usr-g-bad', '12 orgSourcedIds=org-s9']);
+        const stored = (await db.knex.raw(`select sourced_id from users where tenant_id = ? and sourced_id like 'usr-%' and sourced_id in ('usr-kid1', 'usr-kid2', 'usr-g-late', 'usr-g-bad') order by 1`, [tenant])).rows;
+        assert.deepEqual(stored.map((u: { sourced_id: string }) => u.sourced_id), ['usr-g-late', 'usr-kid1']);
+      });
+
       test('a package without manifest.csv is refused unless a mode is given', async () => {
         const tenant = `t${++n}`;
         const pkg = fixturePackage({ 'manifest.csv': null });
