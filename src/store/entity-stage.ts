@@ -26,6 +26,8 @@ export class EntityStage {
   private tombstoneRows = 0;
   /** Staged rows that were not applied (invalid, duplicate, or with a broken reference); known after apply(). */
   rejected = 0;
+  /** Good active rows of the stage, all of them this source's active records after apply(). */
+  private appliedActive = 0;
 
   constructor(
     private readonly trx: Knex.Transaction,
@@ -166,7 +168,14 @@ export class EntityStage {
     const colExprs = this.cols.map((c) => `, ${this.def.columns[c]}`).join('');
     const colUpdates = this.cols.map((c) => `, ${c} = excluded.${c}`).join('');
     const changed = 't.content_hash <> excluded.content_hash or t.status <> excluded.status';
-    const total = (await this.trx.raw(`select count(*)::int as n from ${STAGE} where ok`)).rows[0].n as number;
+    const tally = (
+      await this.trx.raw(
+        `select count(*) filter (where ok)::int as ok, count(*) filter (where ok and status = 'active')::int as active, count(*) filter (where not ok)::int as rejected from ${STAGE}`,
+      )
+    ).rows[0] as { ok: number; active: number; rejected: number };
+    const total = tally.ok;
+    this.appliedActive = tally.active;
+    this.rejected = tally.rejected;
     const upsert = await this.trx.raw(
       `with upserted as (
         insert into ${table} as t (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data${colList})
@@ -184,7 +193,6 @@ export class EntityStage {
       [this.tenantId, this.ts, this.source, this.tenantId, this.source, this.ts],
     );
     const { created, updated } = upsert.rows[0];
-    this.rejected = (await this.trx.raw(`select count(*)::int as n from ${STAGE} where not ok`)).rows[0].n;
     let tombstoned = 0;
     if (this.tombstoneRows) {
       const del = await this.trx.raw(
@@ -227,16 +235,19 @@ export class EntityStage {
 
   /** How many of this source's active records a sweep would tombstone, and how many it has. */
   async sweepPreview(): Promise<{ wouldTombstone: number; of: number }> {
+    const of = await this.sourceActive();
+    if (of === this.appliedActive) return { wouldTombstone: 0, of };
     const res = await this.trx.raw(
-      `select count(*) filter (where not exists (select 1 from ${STAGE} s where s.sid = t.sourced_id))::int as would, count(*)::int as of
-       from ${this.def.table} t where t.tenant_id = ? and t.source = ? and t.status = 'active'`,
+      `select count(*)::int as would from ${this.def.table} t where t.tenant_id = ? and t.source = ? and t.status = 'active'
+         and not exists (select 1 from ${STAGE} s where s.sid = t.sourced_id)`,
       [this.tenantId, this.source],
     );
-    return { wouldTombstone: res.rows[0].would, of: res.rows[0].of };
+    return { wouldTombstone: res.rows[0].would, of };
   }
 
   /** Bulk files only: this source's active records that the file did not mention become tombstones. */
   async sweep(): Promise<number> {
+    if ((await this.sourceActive()) === this.appliedActive) return 0;
     const res = await this.trx.raw(
       `update ${this.def.table} t set status = 'tobedeleted', date_last_modified = ?
        where t.tenant_id = ? and t.source = ? and t.status = 'active'
@@ -244,5 +255,15 @@ export class EntityStage {
       [this.ts, this.tenantId, this.source],
     );
     return res.rowCount ?? 0;
+  }
+
+  /**
+   * This source's active records. After apply() they include every good active row of the stage,
+   * so when the counts are equal they are exactly those rows and a sweep has nothing to do: one
+   * count instead of an anti-join of the table with the stage (0.6 s for M's enrollments).
+   */
+  private async sourceActive(): Promise<number> {
+    const res = await this.trx.raw(`select count(*)::int as n from ${this.def.table} where tenant_id = ? and source = ? and status = 'active'`, [this.tenantId, this.source]);
+    return res.rows[0].n;
   }
 }
