@@ -100,5 +100,14 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
   demographics: { name: 'demographics', table: 'demographics', columns: {}, references: [] },
 };
 
+/**
+ * The extracted column that holds the sourcedId of the single GUIDRef at `path` of an entity's
+ * records, if there is one (the renderer reads it instead of walking `data`). It is written from
+ * `data` in the same statement as the record, by the expression `ref(path)` above.
+ */
+export function refIdColumn(entity: EntityName, path: string): string | undefined {
+  return Object.entries(ENTITIES[entity].columns).find(([, expr]) => expr === ref(path))?.[0];
+}
+
 /** The order in which an import applies entities, so references point backwards. */
 export const APPLY_ORDER: EntityName[] = ['orgs', 'academicSessions', 'courses', 'classes', 'users', 'enrollments', 'demographics'];

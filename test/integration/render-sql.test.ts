@@ -39,6 +39,12 @@ const EDGE_USERS: Array<[string, Record<string, unknown>]> = [
   ['u-empty-meta', { givenName: 'A', familyName: 'B', enabledUser: '', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: {}, grades: ['09', '10'] }],
 ];
 
+/** Enrollments whose refs' ids need encoding or escaping, or whose type is not one of OneRoster's (the refs are rendered from extracted columns). */
+const EDGE_ENROLLMENTS: Array<[string, Record<string, unknown>]> = [
+  ['e-odd-ids', { role: 'student', primary: false, user: { sourcedId: 'g 1/ü', type: 'user' }, class: { sourcedId: 'cls"x\\y', type: 'class' }, school: { sourcedId: 'org-2', type: 'org' } }],
+  ['e-odd-type', { role: 'teacher', primary: 'yes', user: { sourcedId: 'u-1', type: 'widget' }, class: { sourcedId: 'c-1', type: 'class' }, school: { sourcedId: "it's (ok)!*~", type: 'org' } }],
+];
+
 /** User flags as sources write them: canonical lists (some with a flag twice), odd spellings and separators, unknown flags. */
 function flagSamples(): string[] {
   const known = ['freeLunch', 'homeless', 'giftedOrTalented', '504', 'ELL', 'LEP', 'IEP'];
@@ -71,6 +77,15 @@ for (const engine of engines()) {
         );
       }
       records.set(`${EDGE_TENANT}/users`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from users where tenant_id = ? order by sourced_id`, [EDGE_TENANT])).rows);
+      const columns = Object.entries(ENTITIES.enrollments.columns);
+      for (const [id, data] of EDGE_ENROLLMENTS) {
+        await db.knex.raw(
+          `insert into enrollments (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, ${columns.map(([c]) => c).join(', ')})
+           select ?, ?, 'active', '2026-12-05T10:00:00.5Z', 'h', 'test', data, ${columns.map(([, e]) => e).join(', ')} from (select cast(? as jsonb) as data) d`,
+          [EDGE_TENANT, id, JSON.stringify(data)],
+        );
+      }
+      records.set(`${EDGE_TENANT}/enrollments`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from enrollments where tenant_id = ? order by sourced_id`, [EDGE_TENANT])).rows);
     });
     after(async () => db?.close());
 

@@ -1,6 +1,6 @@
 import type { Sharing } from '../../auth/sharing.js';
 import { maskedFieldsOf } from '../../auth/sharing.js';
-import type { EntityName } from '../../model/entities.js';
+import { refIdColumn, type EntityName } from '../../model/entities.js';
 import { ADMIN_ROLES_V1P2, USER_FLAGS, type OneRosterVersion } from '../../model/vocab.js';
 import type { SqlFragment } from '../../query/compile-filter.js';
 import { COLLECTION_OF } from '../serialize/shared.js';
@@ -26,6 +26,7 @@ export function renderRecordSql(entity: EntityName, version: OneRosterVersion, o
   const masked = maskedFieldsOf(opts.sharing, entity);
   if (entity === 'users' && !opts.sharing.guardians) masked.add('agents');
   const ctx: Ctx = {
+    entity,
     base: JSON.stringify(opts.baseUrl).slice(1, -1), // it sits inside a JSON string
     visible: opts.visibleOrgs ? JSON.stringify([...opts.visibleOrgs]) : undefined,
     shareFlags: entity !== 'users' || opts.sharing.userFlags,
@@ -38,7 +39,7 @@ export function renderRecordSql(entity: EntityName, version: OneRosterVersion, o
   };
 }
 
-type Ctx = { base: string; visible?: string; shareFlags: boolean };
+type Ctx = { entity: EntityName; base: string; visible?: string; shareFlags: boolean };
 
 const SAFE_NAME = /^[A-Za-z0-9_.]+$/;
 const name = (s: string) => {
@@ -79,7 +80,8 @@ function servedMetadata(ctx: Ctx): string {
 
 /**
  * A simple CASE over a GUIDRef's type (a text expression, read once): for each known type, `known`
- * of it; otherwise `other` (as src/api/serialize does, an unknown type's collection is "undefined").
+ * of it and its collection; otherwise `other` (as src/api/serialize does, an unknown type's
+ * collection is "undefined").
  */
 const byType = (type: string, known: (type: string, collection: string) => string, other: string) =>
   `case ${type} ${Object.entries(COLLECTION_OF).map(([t, c]) => `when ${quote(t)} then ${known(t, c)}`).join(' ')} else ${other} end`;
@@ -104,18 +106,19 @@ const text = (loc: Loc) => `(${loc.of} #>> ${pathLiteral(loc.path)})`;
 /**
  * The GUIDRef JSON for the stored {sourcedId, type} at `ref`; NULL when absent. The common case
  * (a known type, an id of unreserved characters) is written from literals and the id's text
- * without a function call: the refs were most of an enrollment's rendering time.
+ * without a function call: the refs were most of an enrollment's rendering time. The type is read
+ * once: each known type has its own branch, which repeats the id's part.
  */
-function guidRef(ref: Loc, ctx: Ctx): SqlFragment {
-  const id = text(within(ref, 'sourcedId'));
-  const type = text(within(ref, 'type'));
-  const idParts = `case when ${id} ~ ${PLAIN_ID} then ${id} || '","sourcedId":"' || ${id} || '"'
-        else rollcall_uri_component(${id}) || '","sourcedId":' || ${json(within(ref, 'sourcedId'))}::text end`;
-  return {
-    sql: `'{"href":"' || ? || ${byType(type, (_, c) => quote(`/${c}/`), `'/undefined/'`)} || ${idParts}
-      || ',"type":' || ${byType(type, (t) => quote(JSON.stringify(t)), `${json(within(ref, 'type'))}::text`)} || '}'`,
-    bindings: [ctx.base],
-  };
+function guidRef(ref: Loc, ctx: Ctx, idColumn?: string): SqlFragment {
+  const id = idColumn ? `r.${name(idColumn)}` : text(within(ref, 'sourcedId'));
+  const idPart = `(case when ${id} ~ ${PLAIN_ID} then ${id} || '","sourcedId":"' || ${id} || '"'
+        else rollcall_uri_component(${id}) || '","sourcedId":' || ${json(within(ref, 'sourcedId'))}::text end)`;
+  const rest = byType(
+    text(within(ref, 'type')),
+    (t, c) => `${quote(`/${c}/`)} || ${idPart} || ${quote(`,"type":${JSON.stringify(t)}}`)}`,
+    `'/undefined/' || ${idPart} || ',"type":' || ${json(within(ref, 'type'))}::text || '}'`,
+  );
+  return { sql: `'{"href":"' || ? || ${rest}`, bindings: [ctx.base] };
 }
 
 /** A condition: the org at `ref` is one the client may see (always true for clients that see every school). */
@@ -187,7 +190,7 @@ function property(p: Property, ctx: Ctx): SqlFragment {
       return plain(`case when jsonb_typeof(${v}) = 'string' and (r.data->>'${name(p.path)}') in (${p.values.map(quote).join(', ')}) then ${pre} || (${v})::text end`);
     }
     case 'ref': {
-      const ref = guidRef(stored(p.path), ctx);
+      const ref = guidRef(stored(p.path), ctx, refIdColumn(ctx.entity, p.path));
       if (!p.visibleOrgsOnly || !ctx.visible) return join(plain(`${pre} || `), ref);
       return join(plain('case when '), visibleOrg(stored(p.path), ctx), plain(` then ${pre} || `), ref, plain(' end'));
     }
