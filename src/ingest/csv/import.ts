@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { EntityName } from '../../model/entities.js';
+import { ENTITIES, type EntityName } from '../../model/entities.js';
 import { EntityStage, type StagedRow } from '../../store/entity-stage.js';
+import { settleTables } from '../../store/settle.js';
 import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
 import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
 import { parseManifest, type FileMode, type Manifest } from './manifest.js';
@@ -65,10 +66,22 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       );
       return r;
     });
+    await settleTables(knex, changedTables(report));
     return report;
   } finally {
     pkg.close();
   }
+}
+
+/** The tables an import changed (roles and user profiles land in users, counted on users.csv). */
+function changedTables(report: ImportReport): Set<string> {
+  const tables = new Set<string>();
+  for (const f of report.files) {
+    const spec = CSV_FILES.find((s) => s.file === f.file);
+    const target = spec?.target;
+    if (target && target !== 'roles' && target !== 'userProfiles' && f.created + f.updated + f.tombstoned > 0) tables.add(ENTITIES[target].table);
+  }
+  return tables;
 }
 
 type Job = {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { EntityName } from '../../model/entities.js';
+import { ENTITIES, type EntityName } from '../../model/entities.js';
 import { EntityStage } from '../../store/entity-stage.js';
+import { settleTables } from '../../store/settle.js';
 import { lockTenantForWrite } from '../../store/tenants.js';
 import type { EntityReport } from './report.js';
 
@@ -26,6 +27,12 @@ const MAX_ERRORS = 20;
  * would tombstone more than the threshold, in which case the deletions wait for approval.
  */
 export async function applyStaged(knex: Knex, job: ApplyJob): Promise<Omit<EntityReport, 'fetched'>> {
+  const report = await applyInTransaction(knex, job);
+  if (report.created + report.updated + report.tombstoned > 0) await settleTables(knex, [ENTITIES[job.entity].table]);
+  return report;
+}
+
+async function applyInTransaction(knex: Knex, job: ApplyJob): Promise<Omit<EntityReport, 'fetched'>> {
   return knex.transaction(async (trx) => {
     const ts = await lockTenantForWrite(trx, job.tenant);
     const stage = new EntityStage(trx, job.entity, job.tenant, job.connectionId, ts);
