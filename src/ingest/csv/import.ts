@@ -45,6 +45,7 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
     const report = await knex.transaction(async (trx) => {
       const tenantCreated = await ensureTenant(trx, opts.tenant);
       const ts = await lockTenantForWrite(trx, opts.tenant);
+      await trx.raw(`set local work_mem = '64MB'`); // the checks' hash aggregates and anti-joins stay in memory at L
       const ctx: MapContext = { version: manifest?.version ?? '1.1', orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
       const files: FileReport[] = [];
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
