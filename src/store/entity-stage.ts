@@ -23,7 +23,6 @@ const STAGE = 'import_stage';
 export class EntityStage {
   private readonly def: EntityDef;
   private readonly cols: string[];
-  private tombstoneRows = 0;
   /** Staged rows that were not applied (invalid, duplicate, or with a broken reference); known after apply(). */
   rejected = 0;
   /** Good active rows of the stage, all of them this source's active records after apply(). */
@@ -59,7 +58,6 @@ export class EntityStage {
 
   async add(rows: StagedRow[]): Promise<void> {
     if (!rows.length) return;
-    for (const r of rows) if (r.ok && r.status === 'tobedeleted') this.tombstoneRows++;
     if (canCopy(this.trx)) await copyRows(this.trx, STAGE, rows.map((r) => this.copyLine(r)).join(''));
     else await this.insertAsJson(rows);
   }
@@ -173,7 +171,6 @@ export class EntityStage {
         `select count(*) filter (where ok)::int as ok, count(*) filter (where ok and status = 'active')::int as active, count(*) filter (where not ok)::int as rejected from ${STAGE}`,
       )
     ).rows[0] as { ok: number; active: number; rejected: number };
-    const total = tally.ok;
     this.appliedActive = tally.active;
     this.rejected = tally.rejected;
     const upsert = await this.trx.raw(
@@ -194,7 +191,7 @@ export class EntityStage {
     );
     const { created, updated } = upsert.rows[0];
     let tombstoned = 0;
-    if (this.tombstoneRows) {
+    if (tally.ok > tally.active) { // good rows marked tobedeleted
       const del = await this.trx.raw(
         `update ${table} t set status = 'tobedeleted', date_last_modified = ?, source = ?
          from ${STAGE} s where s.ok and s.status = 'tobedeleted' and t.tenant_id = ? and t.sourced_id = s.sid and t.status = 'active'`,
@@ -203,7 +200,7 @@ export class EntityStage {
       tombstoned = del.rowCount ?? 0;
     }
     if (created + updated + tombstoned > 1000) await this.trx.raw(`analyze ${table}`); // fresh statistics for the next file's checks
-    return { created, updated, tombstoned, unchanged: total - created - updated - tombstoned };
+    return { created, updated, tombstoned, unchanged: tally.ok - created - updated - tombstoned };
   }
 
   /**
@@ -216,7 +213,6 @@ export class EntityStage {
       `insert into ${STAGE} select (row_number() over ())::int, sid, status, true, hash, data_json::jsonb${refs} from sync_stage where run_id = ? and entity = ?`,
       [runId, entity],
     );
-    this.tombstoneRows += (await this.trx.raw(`select count(*)::int as n from ${STAGE} where status = 'tobedeleted'`)).rows[0].n as number;
   }
 
   /**

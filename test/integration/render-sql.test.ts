@@ -69,23 +69,22 @@ for (const engine of engines()) {
       db = await engine.open();
       records = await sampleRecords(db);
       await db.knex.raw(`insert into tenants (id, name) values (?, ?)`, [EDGE_TENANT, 'Edge cases']);
-      for (const [id, data] of [...EDGE_USERS, ...flagUsers()]) {
-        await db.knex.raw(
-          `insert into users (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, role, org_sourced_ids)
-           select ?, ?, 'active', '2026-12-05T10:00:00.5Z', 'h', 'test', data, ${ENTITIES.users.columns.role}, '{}' from (select cast(? as jsonb) as data) d`,
-          [EDGE_TENANT, id, JSON.stringify(data)],
-        );
-      }
-      records.set(`${EDGE_TENANT}/users`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from users where tenant_id = ? order by sourced_id`, [EDGE_TENANT])).rows);
-      const columns = Object.entries(ENTITIES.enrollments.columns);
-      for (const [id, data] of EDGE_ENROLLMENTS) {
-        await db.knex.raw(
-          `insert into enrollments (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, ${columns.map(([c]) => c).join(', ')})
-           select ?, ?, 'active', '2026-12-05T10:00:00.5Z', 'h', 'test', data, ${columns.map(([, e]) => e).join(', ')} from (select cast(? as jsonb) as data) d`,
-          [EDGE_TENANT, id, JSON.stringify(data)],
-        );
-      }
-      records.set(`${EDGE_TENANT}/enrollments`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from enrollments where tenant_id = ? order by sourced_id`, [EDGE_TENANT])).rows);
+      /** Stores records of one entity under the edge tenant, its extracted columns computed from `data` as an import would. */
+      const store = async (entity: EntityName, rows: Array<[string, Record<string, unknown>]>) => {
+        const { table, columns } = ENTITIES[entity];
+        const names = Object.keys(columns).map((c) => `, ${c}`).join('');
+        const exprs = Object.values(columns).map((e) => `, ${e}`).join('');
+        for (const [id, data] of rows) {
+          await db.knex.raw(
+            `insert into ${table} (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data${names})
+             select ?, ?, 'active', '2026-12-05T10:00:00.5Z', 'h', 'test', data${exprs} from (select cast(? as jsonb) as data) d`,
+            [EDGE_TENANT, id, JSON.stringify(data)],
+          );
+        }
+        records.set(`${EDGE_TENANT}/${entity}`, (await db.knex.raw(`select sourced_id, status, date_last_modified, data from ${table} where tenant_id = ? order by sourced_id`, [EDGE_TENANT])).rows);
+      };
+      await store('users', [...EDGE_USERS, ...flagUsers()]);
+      await store('enrollments', EDGE_ENROLLMENTS);
     });
     after(async () => db?.close());
 
