@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 
 /**
@@ -33,10 +33,49 @@ export function canCopy(knex: Knex): boolean {
 }
 
 /**
- * Streams already-encoded rows (each ending in a newline) into `COPY <target> FROM STDIN`, on the
- * connection of the given transaction.
+ * One `COPY <target> FROM STDIN` kept open while its rows are produced, on the connection of the
+ * given transaction: Postgres takes in each batch as the next is prepared, with no round trip per
+ * batch. write() hands a batch (encoded rows, each ending in a newline) to the connection and
+ * returns once the batch before it has gone out, so at most one batch waits in memory.
  */
-export async function copyRows(trx: Knex.Transaction, target: string, lines: string): Promise<void> {
-  const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
-  await pipeline(Readable.from([lines]), conn.query(copyFrom(`copy ${target} from stdin`)));
+export class CopyIn {
+  private drained: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly stream: Writable,
+    private readonly done: Promise<void>,
+  ) {}
+
+  static async open(trx: Knex.Transaction, target: string): Promise<CopyIn> {
+    const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
+    const stream = conn.query(copyFrom(`copy ${target} from stdin`));
+    const copy: CopyIn = new CopyIn(stream, finished(stream));
+    copy.done.catch((e: Error) => {
+      copy.failure = e;
+    });
+    return copy;
+  }
+
+  async write(lines: string): Promise<void> {
+    await this.drained;
+    if (this.failure) throw this.failure;
+    if (this.stream.write(lines)) return;
+    this.drained = new Promise((resolve) => {
+      this.stream.once('drain', resolve);
+      this.stream.once('close', resolve);
+    });
+  }
+
+  /** Ends the COPY; resolves when Postgres has taken in every row. */
+  async end(): Promise<void> {
+    this.stream.end();
+    await this.done;
+  }
+
+  /** Abandons the COPY (Postgres discards it) and waits until the connection is free again. */
+  async abort(reason: Error): Promise<void> {
+    this.stream.destroy(reason);
+    await this.done.catch(() => {});
+  }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
-import { canCopy, copyField, copyRows, copyTextArray } from './copy-rows.js';
+import { canCopy, CopyIn, copyField, copyTextArray } from './copy-rows.js';
 
 /**
  * A row on its way into the store. `data` is the canonical record as JSON text; `refs[i]` are the
@@ -16,9 +16,9 @@ const STAGE = 'import_stage';
  * Applies one file's rows to one entity table inside the import's transaction: rows are staged in
  * a temporary table, checked as a set (duplicates, references), then merged so that a record is
  * written only when its content hash, status or source differs. Every write carries the import's
- * clock. On Postgres rows reach the stage by COPY while the next batch is parsed, and the stage
- * holds `data` as jsonb already: the parse into jsonb happens then, not in the merge that
- * follows the file.
+ * clock. On Postgres rows reach the stage by one COPY per file, kept open while the file is parsed,
+ * and the stage holds `data` as jsonb already: the parse into jsonb happens then, not in the merge
+ * that follows the file.
  */
 export class EntityStage {
   private readonly def: EntityDef;
@@ -27,6 +27,8 @@ export class EntityStage {
   rejected = 0;
   /** Good active rows of the stage, all of them this source's active records after apply(). */
   private appliedActive = 0;
+  /** On Postgres, the COPY into the stage while rows are being added. */
+  private copy: CopyIn | undefined;
 
   constructor(
     private readonly trx: Knex.Transaction,
@@ -56,10 +58,29 @@ export class EntityStage {
     return this.def.references.map((r) => r.ids(data));
   }
 
+  /**
+   * Adds a batch of rows. On Postgres it returns as soon as the batch before it has gone out to the
+   * database, so the caller parses the next batch while Postgres takes in this one.
+   */
   async add(rows: StagedRow[]): Promise<void> {
     if (!rows.length) return;
-    if (canCopy(this.trx)) await copyRows(this.trx, STAGE, rows.map((r) => this.copyLine(r)).join(''));
-    else await this.insertAsJson(rows);
+    if (!canCopy(this.trx)) return this.insertAsJson(rows);
+    this.copy ??= await CopyIn.open(this.trx, STAGE);
+    await this.copy.write(rows.map((r) => this.copyLine(r)).join(''));
+  }
+
+  /** After the last add(): waits until the database holds every row added. */
+  async loaded(): Promise<void> {
+    const copy = this.copy;
+    this.copy = undefined;
+    await copy?.end();
+  }
+
+  /** When adding stops with an error: abandons rows still on their way, freeing the connection. */
+  async abandon(reason: Error): Promise<void> {
+    const copy = this.copy;
+    this.copy = undefined;
+    await copy?.abort(reason);
   }
 
   /** One staged row in COPY's text format, in the stage's column order. */

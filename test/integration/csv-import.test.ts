@@ -179,6 +179,21 @@ for (const engine of engines()) {
         assert.deepEqual(changedKeys(before, await snapshot(db.knex, tenant)), [], 'the good row before the bad one was not applied either');
       });
 
+      test('broken quoting after several thousand good rows imports nothing from that file; the files after it still import', async () => {
+        const tenant = await seeded();
+        const before = await snapshot(db.knex, tenant);
+        const many = Array.from({ length: 12_000 }, (_, i) => `enr-many-${i},,,cls-1,org-s1,usr-s2,student,false,,`);
+        many[11_000] = 'enr-broken,,,cls-1,org-s1,"usr-s2,student,false,,';
+        const pkg = fixturePackage({ 'enrollments.csv': (old) => `${old.trimEnd()}\n${many.join('\n')}\n` });
+        const r = await importCsv(db.knex, { location: pkg, tenant });
+        assert.equal(file(r, 'enrollments.csv').outcome, 'failed');
+        assert.equal(file(r, 'demographics.csv').outcome, 'imported', 'the file after the failed one still imports on the same connection');
+        assert.equal(r.outcome, 'partial');
+        const enrollments = (await db.knex.raw(`select count(*)::int as n from enrollments where tenant_id = ? and sourced_id like 'enr-many-%'`, [tenant])).rows[0].n;
+        assert.equal(enrollments, 0);
+        assert.deepEqual(changedKeys(before, await snapshot(db.knex, tenant)), []);
+      });
+
       test('a file that is not UTF-8 imports nothing and names line and column of the first bad byte', async () => {
         const tenant = await seeded();
         const latin1 = Buffer.from(

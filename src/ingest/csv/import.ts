@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityName } from '../../model/entities.js';
 import { EntityStage, type StagedRow } from '../../store/entity-stage.js';
+import { contentHash } from '../../store/content-hash.js';
 import { settleTables } from '../../store/settle.js';
 import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
 import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
@@ -207,14 +207,8 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
   const stage = new EntityStage(job.trx, entity, job.opts.tenant, job.source, job.ts);
   await stage.reset();
   let batch: StagedRow[] = [];
-  let pending: Promise<void> = Promise.resolve();
   let columns: RowReader | undefined;
   let unstaged = 0; // rows without a usable sourcedId or status never reach the stage
-  const flush = async () => {
-    await pending;
-    pending = stage.add(batch);
-    batch = [];
-  };
   try {
     for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
       columns = reader;
@@ -228,19 +222,21 @@ async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode
       if (!ok) batch.push({ line: row.line, sid, status, ok: false });
       else {
         const json = data ? JSON.stringify(data) : undefined;
-        const hash = json && createHash('md5').update(json).digest('base64');
+        const hash = json && contentHash(json);
         batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && stage.referencesOf(data) });
       }
       if (batch.length >= BATCH) {
-        await flush();
+        await stage.add(batch);
+        batch = [];
         job.opts.onProgress?.(spec.file, report.rows);
       }
     }
-    await flush();
-  } finally {
-    await pending.catch(() => {}); // the error that matters is already on its way
+    await stage.add(batch);
+    await stage.loaded();
+  } catch (e) {
+    await stage.abandon(e as Error);
+    throw e;
   }
-  await pending;
   await stage.seal();
   for (const d of await stage.duplicates()) {
     problem({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { canonicalProblems } from '../../model/canonical.js';
 import { ENTITIES, type EntityName } from '../../model/entities.js';
+import { contentHash } from '../../store/content-hash.js';
 import type { ConnectorContext, Connector } from '../connectors/types.js';
 
 const MAX_ERRORS = 20;
@@ -36,7 +36,7 @@ export async function stagePull(
         continue;
       }
       const json = JSON.stringify(rec.data ?? {});
-      const hash = createHash('md5').update(json).digest('base64');
+      const hash = contentHash(json);
       const refs = rec.status === 'tobedeleted' ? def.references.map(() => []) : def.references.map((r) => r.ids(rec.data));
       rows.push(`{"sid":${JSON.stringify(rec.sourcedId)},"status":"${rec.status === 'tobedeleted' ? 'tobedeleted' : 'active'}","hash":"${hash}","data_json":${json},"refs":${JSON.stringify(refs)}}`);
     }
