@@ -62,8 +62,13 @@ export class CopyIn {
     if (this.failure) throw this.failure;
     if (this.stream.write(lines)) return;
     this.drained = new Promise((resolve) => {
-      this.stream.once('drain', resolve);
-      this.stream.once('close', resolve);
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
     });
   }
 
