@@ -22,8 +22,20 @@ export function copyField(v: CopyValue): string {
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : s;
 }
 
+/**
+ * JSON text from JSON.stringify as a COPY field. JSON escapes every control character, so of the
+ * four only the backslash can occur: one search instead of a pattern over the whole text.
+ */
+export function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/** What needs escaping inside an array element or as a COPY field: without it an id is written as it is. */
+const ARRAY_SPECIAL = /[\\"\t\n\r]/;
+
 /** A text[] value: an array literal with every element quoted, then escaped as a COPY field. */
 export function copyTextArray(items: string[]): string {
+  if (!items.some((s) => ARRAY_SPECIAL.test(s))) return items.length ? `{"${items.join('","')}"}` : '{}';
   return copyField(`{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`);
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
-import { canCopy, CopyIn, copyField, copyTextArray } from './copy-rows.js';
+import { canCopy, CopyIn, copyField, copyJson, copyTextArray } from './copy-rows.js';
 
 /**
  * A row on its way into the store. `data` is the canonical record as JSON text; `refs[i]` are the
@@ -86,8 +86,9 @@ export class EntityStage {
   /** One staged row in COPY's text format, in the stage's column order. */
   private copyLine(r: StagedRow): string {
     const full = r.ok && r.data !== undefined;
-    const refs = this.def.references.map((_, i) => `\t${full ? copyTextArray(r.refs?.[i] ?? []) : '\\N'}`).join('');
-    return `${r.line}\t${copyField(r.sid)}\t${r.status}\t${r.ok ? 't' : 'f'}\t${full ? r.hash : '\\N'}\t${full ? copyField(r.data) : '\\N'}${refs}\n`;
+    let refs = '';
+    for (let i = 0; i < this.def.references.length; i++) refs += `\t${full ? copyTextArray(r.refs?.[i] ?? []) : '\\N'}`;
+    return `${r.line}\t${copyField(r.sid)}\t${r.status}\t${r.ok ? 't' : 'f'}\t${full ? r.hash : '\\N'}\t${full ? copyJson(r.data!) : '\\N'}${refs}\n`;
   }
 
   /** PGlite has no COPY FROM STDIN: the batch goes in as one JSON array. */
