@@ -1,4 +1,4 @@
-import { Parser } from 'csv-parse';
+import Papa from 'papaparse';
 import type { Readable } from 'node:stream';
 import { EncodingError, Utf8Check } from './utf8-check.js';
 
@@ -15,48 +15,77 @@ export class CsvFormatError extends Error {
 
 export type CsvRow = { cells: string[]; line: number };
 
-const LINE_BREAK = /\r\n|\r|\n/g;
+/** The longest a record may be; past it, an unclosed quote is reported instead of reading the rest of the file into one cell. */
+const MAX_RECORD_CHARS = 1 << 20;
 
-/**
- * csv-parse's parser, handing on each record as a CsvRow with the line it starts on. It reads the
- * parser's live counters as each record is pushed, which costs nothing per record; csv-parse's own
- * `on_record` context builds an info object per record and doubled the parse time. Those counters
- * give the line a record ends on, and count a quoted CRLF as two lines; so a record's first line
- * is the line after the previous record ends (past any skipped empty lines), and the lines of a
- * record spanning several are counted from the line breaks in its cells.
- */
-class LineTaggingParser extends Parser {
-  /** The line the last record ended on, counting as an editor does, and the parser's counters then. */
-  private lastEnd = 0;
-  private seenLines = 0;
-  private seenEmpty = 0;
+/** The file's line ending, from its first line break (CRLF, LF or CR, as csv-parse detected it); undefined until one is seen. */
+function lineEnding(text: string, last: boolean): '\r\n' | '\n' | '\r' | undefined {
+  const i = text.search(/[\r\n]/);
+  if (i < 0) return last ? '\n' : undefined;
+  if (text[i] === '\n') return '\n';
+  if (i + 1 < text.length) return text[i + 1] === '\n' ? '\r\n' : '\r';
+  return last ? '\r' : undefined;
+}
 
-  override push(record: unknown): boolean {
-    if (record === null) return super.push(null);
-    const cells = record as string[];
-    const { lines, empty_lines: empty } = this.info;
-    const start = this.lastEnd + 1 + (empty - this.seenEmpty);
-    const spansLines = lines - this.seenLines - (empty - this.seenEmpty) > 1;
-    this.lastEnd = spansLines ? start + cells.reduce((n, c) => n + (c.match(LINE_BREAK)?.length ?? 0), 0) : start;
-    this.seenLines = lines;
-    this.seenEmpty = empty;
-    return super.push({ cells, line: start } satisfies CsvRow);
-  }
+/** Line breaks inside a record's cells (quoted ones), as an editor counts them. */
+function breaksIn(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) if (c.includes('\n') || c.includes('\r')) n += c.match(/\r\n|\r|\n/g)!.length;
+  return n;
 }
 
 /**
- * Streams a CSV file as rows of cells with their line numbers (the header is line 1). Quoting
- * follows RFC 4180; a broken quote, a wrong number of cells or a non-UTF-8 byte throws a
- * CsvFormatError naming the line and column.
+ * Streams a CSV file as rows of cells with the line each starts on (the header is line 1). Quoting
+ * follows RFC 4180 (a quote inside an unquoted cell is taken as it is); every row must have as many
+ * cells as the header; empty lines are skipped. A broken quote, a wrong number of cells or a
+ * non-UTF-8 byte throws a CsvFormatError naming the line.
+ *
+ * Parsing is PapaParse's parser, driven chunk by chunk: it holds back the last, possibly
+ * incomplete, record of each chunk and returns the rest at once; it took a fifth of csv-parse's
+ * time on the district benchmark's enrollments. Lines are counted here, since it reports offsets.
  */
 export async function* readCsv(input: Readable): AsyncGenerator<CsvRow> {
   const check = new Utf8Check();
-  const parser = new LineTaggingParser({ relax_column_count: false, skip_empty_lines: true, bom: true, trim: false });
   input.on('error', (e) => check.destroy(e));
-  check.on('error', (e) => parser.destroy(e));
-  input.pipe(check).pipe(parser);
+  input.pipe(check);
+  let parser: Papa.Parser | undefined; // made once the line ending is known
+  let pending = '';
+  let line = 1;
+  let width: number | undefined;
+  /** The complete records of `text` (all of it when `last`), as rows with their lines. */
+  const recordsOf = (text: string, last: boolean): CsvRow[] => {
+    if (!parser) {
+      const newline = lineEnding(text, last);
+      if (!newline) {
+        pending = text; // the line ending is known at the first line break
+        if (pending.length > MAX_RECORD_CHARS) throw new CsvFormatError('cannot be parsed as CSV: no line break in its first 1 MB', 1);
+        return [];
+      }
+      parser = new Papa.Parser({ delimiter: ',', quoteChar: '"', newline });
+    }
+    const res = parser.parse(text, 0, !last) as { data: string[][]; errors: Array<{ message: string; row?: number }>; meta: { cursor: number } };
+    pending = last ? '' : text.slice(res.meta.cursor);
+    const broken = res.errors[0];
+    const out: CsvRow[] = [];
+    for (let i = 0; i < res.data.length; i++) {
+      const cells = res.data[i]!;
+      const start = line;
+      if (broken && broken.row === i) throw new CsvFormatError(`cannot be parsed as CSV: ${broken.message.toLowerCase()}`, start);
+      line += 1 + breaksIn(cells);
+      if (cells.length === 1 && cells[0] === '') continue; // an empty line
+      width ??= cells.length;
+      if (cells.length !== width) {
+        throw new CsvFormatError(`cannot be parsed as CSV: the record has ${cells.length} cell${cells.length === 1 ? '' : 's'} where the header has ${width}`, start);
+      }
+      out.push({ cells, line: start });
+    }
+    if (broken) throw new CsvFormatError(`cannot be parsed as CSV: ${broken.message.toLowerCase()}`, line);
+    if (pending.length > MAX_RECORD_CHARS) throw new CsvFormatError('cannot be parsed as CSV: a quoted cell is not closed (the record runs past 1 MB)', line);
+    return out;
+  };
   try {
-    yield* parser as AsyncIterable<CsvRow>;
+    for await (const chunk of check as AsyncIterable<Buffer>) yield* recordsOf(pending + chunk.toString('utf8'), false);
+    yield* recordsOf(pending, true);
   } catch (e) {
     throw toFormatError(e);
   } finally {
@@ -65,12 +94,7 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRow> {
 }
 
 function toFormatError(e: unknown): CsvFormatError {
+  if (e instanceof CsvFormatError) return e;
   if (e instanceof EncodingError) return new CsvFormatError(e.message, e.line, e.column);
-  const err = e as { code?: string; message?: string; lines?: number; column?: number | string; index?: number };
-  if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-    const reason = err.message?.replace(/^Invalid (Record Length|Closing Quote|Opening Quote)?:?\s*/i, '') ?? err.code;
-    const column = typeof err.index === 'number' ? err.index + 1 : undefined;
-    return new CsvFormatError(`cannot be parsed as CSV: ${reason}`, err.lines, column);
-  }
   return new CsvFormatError(`cannot be read: ${(e as Error).message}`);
 }
