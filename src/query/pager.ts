@@ -246,8 +246,9 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * for a page of a 1% delta of 4.7M enrollments, on the store, when the CTE held whole rows), since
  * its estimate assumes the matches are spread evenly. Whole rows also spilled to disk past the
  * stock 4MB `work_mem` (34 ms against 18 by address for that page, measured later in `psql`). A
- * row's address read in the same statement is the row version the statement's snapshot sees. The page is returned with `page_sort` and `page_sid`,
- * its order, which `order` (over alias `r`) follows without sorting again.
+ * row's address read in the same statement is the row version the statement's snapshot sees. The
+ * page is returned with `page_sort` and `page_sid`, its order, which `order` (over alias `r`)
+ * follows without sorting again.
  */
 export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number, skip: number): { page: SqlFragment; order: SqlFragment } {
   const table = ENTITIES[q.entity].table;

@@ -66,11 +66,13 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRow> {
     const res = parser.parse(text, 0, !last) as { data: string[][]; errors: Array<{ message: string; row?: number }>; meta: { cursor: number } };
     pending = last ? '' : text.slice(res.meta.cursor);
     const broken = res.errors[0];
+    /** Fails the file at the broken record, which starts on the line `line` has reached. */
+    const fail = () => new CsvFormatError(`cannot be parsed as CSV: ${broken!.message.toLowerCase()}`, line);
     const out: CsvRow[] = [];
     for (let i = 0; i < res.data.length; i++) {
+      if (broken && broken.row === i) throw fail();
       const cells = res.data[i]!;
       const start = line;
-      if (broken && broken.row === i) throw new CsvFormatError(`cannot be parsed as CSV: ${broken.message.toLowerCase()}`, start);
       line += 1 + breaksIn(cells);
       if (cells.length === 1 && cells[0] === '') continue; // an empty line
       width ??= cells.length;
@@ -79,7 +81,7 @@ export async function* readCsv(input: Readable): AsyncGenerator<CsvRow> {
       }
       out.push({ cells, line: start });
     }
-    if (broken) throw new CsvFormatError(`cannot be parsed as CSV: ${broken.message.toLowerCase()}`, line);
+    if (broken) throw fail();
     if (pending.length > MAX_RECORD_CHARS) throw new CsvFormatError('cannot be parsed as CSV: a quoted cell is not closed (the record runs past 1 MB)', line);
     return out;
   };
