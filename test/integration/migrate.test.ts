@@ -37,5 +37,20 @@ for (const engine of engines()) {
       const entityTables = ['academic_sessions', 'classes', 'courses', 'demographics', 'enrollments', 'orgs', 'users'];
       assert.deepEqual(res.rows.map((r: { tbl: string }) => r.tbl).filter((t: string) => entityTables.includes(t)), []);
     });
+
+    // No plan reads statistics of the whole record; ANALYZE skips it and still covers the columns plans use.
+    test('ANALYZE gathers statistics on an entity table but not on its record column', async () => {
+      await db.knex.raw(`insert into tenants (id, name) values ('stats', 'Stats') on conflict do nothing`);
+      await db.knex.raw(
+        `insert into orgs (tenant_id, sourced_id, status, date_last_modified, content_hash, source, data, type)
+         select 'stats', 'org-' || i, 'active', now(), md5(i::text), 'csv', jsonb_build_object('sourcedId', 'org-' || i, 'name', 'School ' || i), 'school'
+         from generate_series(1, 50) i`,
+      );
+      await db.knex.raw('analyze orgs');
+      const res = await db.knex.raw(`select attname from pg_stats where schemaname = current_schema() and tablename = 'orgs' order by attname`);
+      const columns = res.rows.map((r: { attname: string }) => r.attname);
+      assert.ok(columns.includes('sourced_id') && columns.includes('type'), `statistics for ${columns.join(', ')}`);
+      assert.ok(!columns.includes('data'), 'no statistics on data');
+    });
   });
 }
