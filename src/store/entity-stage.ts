@@ -12,6 +12,9 @@ export type ApplyCounts = { created: number; updated: number; unchanged: number;
 
 const STAGE = 'import_stage';
 
+/** The most distinct ids gathered for one reference of a file: about 20 MB of the importer's heap. */
+const MAX_GATHERED = 200_000;
+
 /**
  * Applies one file's rows to one entity table inside the import's transaction: rows are staged in
  * a temporary table, checked as a set (duplicates, references), then merged so that a record is
@@ -30,10 +33,13 @@ export class EntityStage {
   /** On Postgres, the COPY into the stage while rows are being added. */
   private copy: CopyIn | undefined;
   /**
-   * For rows added by add(): the distinct ids each reference names among the good active rows,
-   * gathered as they pass, so the reference check looks each id up without reading the stage.
+   * For rows added by add(): the distinct ids each reference to another kind names among the good
+   * active rows, gathered as they pass, so the reference check looks each id up without reading
+   * the stage for them. Null where nothing is gathered: a reference to the entity's own kind (a
+   * user's agents), checked against the stage anyway, and one naming more than MAX_GATHERED ids,
+   * which is read from the stage instead so the importer's memory does not grow with the district.
    */
-  private named: Array<Set<string>> | undefined;
+  private named: Array<Set<string> | null> | undefined;
 
   constructor(
     private readonly trx: Knex.Transaction,
@@ -41,6 +47,8 @@ export class EntityStage {
     private readonly tenantId: string,
     private readonly source: string,
     private readonly ts: Date,
+    /** How many distinct ids to gather for one reference at most (tests lower it). */
+    private readonly maxGathered = MAX_GATHERED,
   ) {
     this.def = ENTITIES[entity];
     this.cols = Object.keys(this.def.columns);
@@ -76,13 +84,15 @@ export class EntityStage {
   }
 
   private gatherNamed(rows: StagedRow[]): void {
-    const named = (this.named ??= this.def.references.map(() => new Set<string>()));
+    const named = (this.named ??= this.def.references.map((r) => (r.target === this.def.name ? null : new Set<string>())));
     for (const r of rows) {
       if (!r.ok || r.data === undefined || r.status !== 'active' || !r.refs) continue;
       for (let i = 0; i < named.length; i++) {
-        for (const id of r.refs[i] ?? []) if (!named[i]!.has(id)) named[i]!.add(detached(id));
+        const set = named[i];
+        if (set) for (const id of r.refs[i] ?? []) if (!set.has(id)) set.add(detached(id));
       }
     }
+    for (let i = 0; i < named.length; i++) if (named[i] && named[i]!.size > this.maxGathered) named[i] = null;
   }
 
   /** After the last add(): waits until the database holds every row added. */
@@ -168,28 +178,31 @@ export class EntityStage {
   /**
    * The rows naming a missing record through the references numbered `refs`, by line then
    * reference. Each distinct id is looked up once (a file names the same schools and classes over
-   * and over): gathered by add() as the rows passed, or, for a stage filled from a sync run, read
-   * from the stage. The rows are read again only when some id is missing.
+   * and over): gathered by add() as the rows passed, or otherwise (a reference to the entity's own
+   * kind, a stage filled from a sync run) read from the stage. The rows are read again only when
+   * some id is missing.
    */
   private async missingReferences(refs: number[]): Promise<Array<{ line: number; ref: number; id: string }>> {
-    const named = `${STAGE} s cross join lateral (${refs.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
+    const namedIn = (of: number[]) => `${STAGE} s cross join lateral (${of.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
       where s.data is not null and s.status = 'active'`;
-    const gathered = this.named;
-    const distinct = gathered
-      ? { sql: refs.map((i) => `select ${i} as ref, json_array_elements_text(?::json) as id`).join(' union all '), bindings: refs.map((i) => JSON.stringify([...gathered[i]!])) }
-      : { sql: `select distinct x.ref, x.id from ${named}`, bindings: [] };
+    const gathered = refs.filter((i) => this.named?.[i]);
+    const unread = refs.filter((i) => !this.named?.[i]);
+    const distinct = [
+      ...gathered.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...this.named![i]!])] })),
+      ...(unread.length ? [{ sql: `select distinct x.ref, x.id from ${namedIn(unread)}`, bindings: [] }] : []),
+    ];
     const absent = refs.map((i) => {
       const target = this.def.references[i]!.target;
       const self = target === this.def.name ? ` and not exists (select 1 from ${STAGE} s2 where s2.sid = n.id and s2.ok)` : '';
       return `when ${i} then not exists (select 1 from ${ENTITIES[target].table} t where t.tenant_id = ? and t.sourced_id = n.id)${self}`;
     });
     const missing = await this.trx.raw(
-      `select n.ref, n.id from (${distinct.sql}) n where case n.ref ${absent.join(' ')} end`,
-      [...distinct.bindings, ...refs.map(() => this.tenantId)],
+      `select n.ref, n.id from (${distinct.map((d) => d.sql).join(' union all ')}) n where case n.ref ${absent.join(' ')} end`,
+      [...distinct.flatMap((d) => d.bindings), ...refs.map(() => this.tenantId)],
     );
     if (!missing.rows.length) return [];
     const res = await this.trx.raw(
-      `select s.line, x.ref, x.id from ${named}
+      `select s.line, x.ref, x.id from ${namedIn(refs)}
          and (x.ref, x.id) in (select m.ref, m.id from jsonb_to_recordset(?::jsonb) as m(ref int, id text))
        order by s.line, x.ref`,
       [JSON.stringify(missing.rows)],

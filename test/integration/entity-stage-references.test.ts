@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { importCsv } from '../../src/ingest/csv/import.js';
+import type { Database } from '../../src/store/db.js';
+import { EntityStage, type StagedRow } from '../../src/store/entity-stage.js';
+import { FIXTURE_1P1 } from '../helpers/csv-package.js';
+import { engines } from '../helpers/engines.js';
+
+/** Enrollment rows on their way in: [line, sourcedId, class, school, user, ok]. */
+const ROWS: Array<[number, string, string, string, string, boolean]> = [
+  [2, 'e-1', 'cls-1', 'org-s1', 'a1', true],
+  [3, 'e-2', 'cls-x', 'org-s1', 'a1', true], // unknown class
+  [4, 'e-3', 'cls-2', 'org-s2', 'usr-x', true], // unknown user
+  [5, 'e-4', 'cls-x', 'org-x', 'usr-s2', true], // unknown class and school
+  [6, 'e-5', 'cls-2', 'org-s2', 'usr-s2', true],
+  [7, 'e-6', 'cls-y', 'org-s1', 'a1', false], // rejected while read: not checked
+  [8, 'e-7', 'cls-3', 'org-s3', 'usr-x', true], // unknown user again
+];
+
+for (const engine of engines()) {
+  describe(`reference check of a stage (${engine.name})`, () => {
+    let db: Database;
+    before(async () => {
+      db = await engine.open();
+      const r = await importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'refs' });
+      assert.equal(r.outcome, 'succeeded');
+    });
+    after(async () => {
+      await db.close();
+    });
+
+    /** The broken references found with at most `maxGathered` ids gathered per reference; the transaction is rolled back. */
+    const brokenWith = async (maxGathered: number | undefined) => {
+      const trx = await db.knex.transaction();
+      try {
+        const stage = new EntityStage(trx, 'enrollments', 'refs', 'csv', new Date(), maxGathered);
+        await stage.reset();
+        const rows: StagedRow[] = ROWS.map(([line, sid, cls, school, user, ok]) => {
+          const data = { sourcedId: sid, class: { sourcedId: cls, type: 'class' }, school: { sourcedId: school, type: 'org' }, user: { sourcedId: user, type: 'user' }, role: 'student' };
+          return ok ? { line, sid, status: 'active', ok, hash: sid, data: JSON.stringify(data), refs: stage.referencesOf(data) } : { line, sid, status: 'active', ok };
+        });
+        await stage.add(rows.slice(0, 3)); // two batches: gathering gives up between them when the limit is low
+        await stage.add(rows.slice(3));
+        await stage.loaded();
+        await stage.seal();
+        return (await stage.brokenReferences()).map((b) => `${b.line} ${b.field}=${b.id}`);
+      } finally {
+        await trx.rollback();
+      }
+    };
+
+    const expected = ['3 classSourcedId=cls-x', '4 userSourcedId=usr-x', '5 classSourcedId=cls-x', '5 schoolSourcedId=org-x', '8 userSourcedId=usr-x'];
+
+    test('ids gathered as rows are added: every row naming an unknown record, by line', async () => {
+      assert.deepEqual(await brokenWith(undefined), expected);
+    });
+
+    test('ids read from the stage once a reference names more than the limit: the same rows', async () => {
+      assert.deepEqual(await brokenWith(0), expected, 'nothing gathered');
+      assert.deepEqual(await brokenWith(3), expected, 'users gathered; classes and schools given up in the second batch');
+    });
+  });
+}
