@@ -69,7 +69,7 @@ export class CopyIn {
     return copy;
   }
 
-  async write(lines: string): Promise<void> {
+  async write(lines: string | Buffer): Promise<void> {
     await this.drained;
     if (this.failure) throw this.failure;
     if (this.stream.write(lines)) return;

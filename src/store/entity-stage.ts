@@ -1,25 +1,17 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
-import { canCopy, CopyIn, copyField, copyJson, copyTextArray } from './copy-rows.js';
-
-/**
- * A row on its way into the store. `data` is the canonical record as JSON text; `refs[i]` are the
- * sourcedIds named by the entity's i-th reference.
- */
-export type StagedRow = { line: number; sid: string; status: 'active' | 'tobedeleted'; ok: boolean; hash?: string; data?: string; refs?: string[][] };
+import { canCopy, CopyIn } from './copy-rows.js';
+import type { GatheredIds } from './stage-encoder.js';
 
 export type ApplyCounts = { created: number; updated: number; unchanged: number; tombstoned: number };
 
 const STAGE = 'import_stage';
 
-/** The most distinct ids gathered for one reference of a file: about 20 MB of the importer's heap. */
-const MAX_GATHERED = 200_000;
-
 /**
  * Applies one file's rows to one entity table inside the import's transaction: rows are staged in
  * a temporary table, checked as a set (duplicates, references), then merged so that a record is
  * written only when its content hash, status or source differs. Every write carries the import's
- * clock. On Postgres rows reach the stage by one COPY per file, kept open while the file is parsed,
+ * clock. On Postgres rows reach the stage by one COPY per file, kept open while its batches arrive,
  * and the stage holds `data` as jsonb already: the parse into jsonb happens then, not in the merge
  * that follows the file.
  */
@@ -30,25 +22,12 @@ export class EntityStage {
   rejected = 0;
   /** Good active rows of the stage, all of them this source's active records after apply(). */
   private appliedActive = 0;
-  /** On Postgres, the COPY into the stage while rows are being added. */
-  private copy: CopyIn | undefined;
-  /**
-   * For rows added by add(): the distinct ids each reference to another kind names among the good
-   * active rows, gathered as they pass, so the reference check looks each id up without reading
-   * the stage for them. Null where nothing is gathered: a reference to the entity's own kind (a
-   * user's agents), checked against the stage anyway, and one naming more than MAX_GATHERED ids,
-   * which is read from the stage instead so the importer's memory does not grow with the district.
-   */
-  private named: Array<Set<string> | null> | undefined;
-
   constructor(
     private readonly trx: Knex.Transaction,
     entity: keyof typeof ENTITIES,
     private readonly tenantId: string,
     private readonly source: string,
     private readonly ts: Date,
-    /** How many distinct ids to gather for one reference at most (tests lower it). */
-    private readonly maxGathered = MAX_GATHERED,
   ) {
     this.def = ENTITIES[entity];
     this.cols = Object.keys(this.def.columns);
@@ -66,70 +45,32 @@ export class EntityStage {
     ) on commit drop`);
   }
 
-  /** The sourcedIds each reference of a record names, in the order of the entity's references. */
-  referencesOf(data: Record<string, unknown>): string[][] {
-    return this.def.references.map((r) => r.ids(data));
-  }
-
   /**
-   * Adds a batch of rows. On Postgres it returns as soon as the batch before it has gone out to the
-   * database, so the caller parses the next batch while Postgres takes in this one.
+   * Fills the stage with a file's batches as they come (text or its UTF-8 bytes), each encoded by a
+   * StageEncoder in this database's format (stageFormatOf): on Postgres one COPY for them all,
+   * each batch handed on as the one before it has gone out; on PGlite one INSERT per batch. When
+   * the batches fail (the file cannot be parsed), the COPY is abandoned, freeing the connection,
+   * and the error thrown.
    */
-  async add(rows: StagedRow[]): Promise<void> {
-    if (!rows.length) return;
-    this.gatherNamed(rows);
-    if (!canCopy(this.trx)) return this.insertAsJson(rows);
-    this.copy ??= await CopyIn.open(this.trx, STAGE);
-    await this.copy.write(rows.map((r) => this.copyLine(r)).join(''));
-  }
-
-  private gatherNamed(rows: StagedRow[]): void {
-    const named = (this.named ??= this.def.references.map((r) => (r.target === this.def.name ? null : new Set<string>())));
-    for (const r of rows) {
-      if (!r.ok || r.data === undefined || r.status !== 'active' || !r.refs) continue;
-      for (let i = 0; i < named.length; i++) {
-        const set = named[i];
-        if (set) for (const id of r.refs[i] ?? []) if (!set.has(id)) set.add(detached(id));
+  async load(batches: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<void> {
+    if (!canCopy(this.trx)) {
+      for await (const batch of batches) {
+        await this.trx.raw(
+          `insert into ${STAGE} select * from json_to_recordset(?::json)
+             as r(line int, sid text, status text, ok boolean, hash text, data jsonb${this.refColumns})`,
+          [batch.toString()],
+        );
       }
+      return;
     }
-    for (let i = 0; i < named.length; i++) if (named[i] && named[i]!.size > this.maxGathered) named[i] = null;
-  }
-
-  /** After the last add(): waits until the database holds every row added. */
-  async loaded(): Promise<void> {
-    const copy = this.copy;
-    this.copy = undefined;
-    await copy?.end();
-  }
-
-  /** When adding stops with an error: abandons rows still on their way, freeing the connection. */
-  async abandon(reason: Error): Promise<void> {
-    const copy = this.copy;
-    this.copy = undefined;
-    await copy?.abort(reason);
-  }
-
-  /** One staged row in COPY's text format, in the stage's column order. */
-  private copyLine(r: StagedRow): string {
-    const full = r.ok && r.data !== undefined;
-    let refs = '';
-    for (let i = 0; i < this.def.references.length; i++) refs += `\t${full ? copyTextArray(r.refs?.[i] ?? []) : '\\N'}`;
-    return `${r.line}\t${copyField(r.sid)}\t${r.status}\t${r.ok ? 't' : 'f'}\t${full ? r.hash : '\\N'}\t${full ? copyJson(r.data!) : '\\N'}${refs}\n`;
-  }
-
-  /** PGlite has no COPY FROM STDIN: the batch goes in as one JSON array. */
-  private async insertAsJson(rows: StagedRow[]): Promise<void> {
-    const parts = rows.map((r) => {
-      const head = `{"line":${r.line},"sid":${JSON.stringify(r.sid)},"status":"${r.status}","ok":${r.ok}`;
-      if (!r.ok || r.data === undefined) return `${head}}`;
-      const refs = (r.refs ?? []).map((ids, i) => `,"r${i}":${JSON.stringify(ids)}`).join('');
-      return `${head},"hash":"${r.hash}","data":${r.data}${refs}}`;
-    });
-    await this.trx.raw(
-      `insert into ${STAGE} select * from json_to_recordset(?::json)
-         as r(line int, sid text, status text, ok boolean, hash text, data jsonb${this.refColumns})`,
-      [`[${parts.join(',')}]`],
-    );
+    const copy = await CopyIn.open(this.trx, STAGE);
+    try {
+      for await (const batch of batches) await copy.write(batch);
+    } catch (e) {
+      await copy.abort(e as Error);
+      throw e;
+    }
+    await copy.end();
   }
 
   /**
@@ -154,16 +95,17 @@ export class EntityStage {
   /**
    * References to records neither in the store nor among this file's good rows: all of them
    * listed, their rows flagged not ok. References to other kinds are checked in one pass; one to
-   * the entity's own kind after them, so that it sees the rows they rejected.
+   * the entity's own kind after them, so that it sees the rows they rejected. `gathered`: the
+   * distinct ids of each reference, where the rows' encoder gathered them (StageEncoder).
    */
-  async brokenReferences(): Promise<Array<{ line: number; field: string; id: string }>> {
+  async brokenReferences(gathered?: GatheredIds): Promise<Array<{ line: number; field: string; id: string }>> {
     const refs = this.def.references.map((ref, i) => ({ ref, i }));
     const toSelf = refs.filter(({ ref }) => ref.target === this.def.name);
     const groups = [refs.filter(({ ref }) => ref.target !== this.def.name), ...toSelf.map((r) => [r])].filter((g) => g.length);
     const broken: Array<{ line: number; field: string; id: string }> = [];
     const seen = new Set<string>();
     for (const group of groups) {
-      const rows = await this.missingReferences(group.map(({ i }) => i));
+      const rows = await this.missingReferences(group.map(({ i }) => i), gathered);
       for (const row of rows) {
         // One report per row and id: in 1.1 the primary org is derived from orgSourcedIds.
         const key = `${row.line}\u0000${row.id}`;
@@ -178,17 +120,17 @@ export class EntityStage {
   /**
    * The rows naming a missing record through the references numbered `refs`, by line then
    * reference. Each distinct id is looked up once (a file names the same schools and classes over
-   * and over): gathered by add() as the rows passed, or otherwise (a reference to the entity's own
-   * kind, a stage filled from a sync run) read from the stage. The rows are read again only when
-   * some id is missing.
+   * and over): from `gathered` where the ids were gathered, otherwise (a reference to the entity's
+   * own kind, one naming too many ids, a stage filled from a sync run) read from the stage. The rows
+   * are read again only when some id is missing.
    */
-  private async missingReferences(refs: number[]): Promise<Array<{ line: number; ref: number; id: string }>> {
+  private async missingReferences(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ line: number; ref: number; id: string }>> {
     const namedIn = (of: number[]) => `${STAGE} s cross join lateral (${of.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
       where s.data is not null and s.status = 'active'`;
-    const gathered = refs.filter((i) => this.named?.[i]);
-    const unread = refs.filter((i) => !this.named?.[i]);
+    const known = refs.filter((i) => gathered?.[i]);
+    const unread = refs.filter((i) => !gathered?.[i]);
     const distinct = [
-      ...gathered.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...this.named![i]!])] })),
+      ...known.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...gathered![i]!])] })),
       ...(unread.length ? [{ sql: `select distinct x.ref, x.id from ${namedIn(unread)}`, bindings: [] }] : []),
     ];
     const absent = refs.map((i) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -192,6 +193,50 @@ for (const engine of engines()) {
         const enrollments = (await db.knex.raw(`select count(*)::int as n from enrollments where tenant_id = ? and sourced_id like 'enr-many-%'`, [tenant])).rows[0].n;
         assert.equal(enrollments, 0);
         assert.deepEqual(changedKeys(before, await snapshot(db.knex, tenant)), []);
+      });
+
+      test('an import leaves no spool files, named or open: after success, after a file that cannot be parsed, after a failure while the next file was read ahead', async () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'import-tmp-'));
+        /** Spool files still in the folder or, where the system lists them (Linux), still open in this process. */
+        const spools = () => {
+          const named = fs.readdirSync(tmp).filter((f) => f.startsWith('rollcall-import-'));
+          if (!fs.existsSync('/proc/self/fd')) return named;
+          const open = fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+            try {
+              return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+            } catch {
+              return []; // closed meanwhile
+            }
+          });
+          return [...named, ...open.filter((target) => target.includes('/rollcall-import-'))];
+        };
+        const tmpdir = process.env.TMPDIR;
+        process.env.TMPDIR = tmp;
+        try {
+          const tenant = `t${++n}`;
+          let most = 0;
+          const r0 = await importCsv(db.knex, { location: FIXTURE_1P1, tenant, onProgress: () => (most = Math.max(most, spools().length)) });
+          assert.equal(r0.outcome, 'succeeded');
+          if (fs.existsSync('/proc/self/fd')) assert.ok(most > 0 && most <= 2, `at most the file applying and the next one spooled at a time (${most})`);
+          assert.deepEqual(spools(), [], 'after a successful import');
+          const broken = fixturePackage({ 'classes.csv': (old) => old.replace('Grade 5 Math', '"Grade 5 Math') });
+          const r = await importCsv(db.knex, { location: broken, tenant });
+          assert.equal(file(r, 'classes.csv').outcome, 'failed');
+          assert.deepEqual(spools(), [], 'after a file that cannot be parsed');
+          // enrollments.csv is read while users.csv is applied; the read fails, so the whole import does.
+          const before = await snapshot(db.knex, tenant);
+          const pkg = packageWith({ users: 'bulk', enrollments: 'bulk' }, { 'users.csv': (old) => old.replace('Chloe', 'Chloë') });
+          const stopAt = (f: string) => {
+            if (f === 'enrollments.csv') throw new Error('stopped by the test');
+          };
+          await assert.rejects(importCsv(db.knex, { location: pkg, tenant, onProgress: stopAt }), /stopped by the test/);
+          assert.deepEqual(changedKeys(before, await snapshot(db.knex, tenant)), [], 'users.csv, applied before the failure, was rolled back with it');
+          assert.deepEqual(spools(), [], 'after a failed import');
+        } finally {
+          if (tmpdir === undefined) delete process.env.TMPDIR;
+          else process.env.TMPDIR = tmpdir;
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
       });
 
       test('a file that is not UTF-8 imports nothing and names line and column of the first bad byte', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { importCsv } from '../../src/ingest/csv/import.js';
 import type { Database } from '../../src/store/db.js';
-import { EntityStage, type StagedRow } from '../../src/store/entity-stage.js';
+import { EntityStage } from '../../src/store/entity-stage.js';
+import { StageEncoder, stageFormatOf, type StagedRow } from '../../src/store/stage-encoder.js';
 import { FIXTURE_1P1 } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
 
@@ -33,17 +34,18 @@ for (const engine of engines()) {
     const brokenWith = async (maxGathered: number | undefined) => {
       const trx = await db.knex.transaction();
       try {
-        const stage = new EntityStage(trx, 'enrollments', 'refs', 'csv', new Date(), maxGathered);
+        const stage = new EntityStage(trx, 'enrollments', 'refs', 'csv', new Date());
+        const encoder = new StageEncoder('enrollments', stageFormatOf(trx), maxGathered);
         await stage.reset();
         const rows: StagedRow[] = ROWS.map(([line, sid, cls, school, user, ok]) => {
           const data = { sourcedId: sid, class: { sourcedId: cls, type: 'class' }, school: { sourcedId: school, type: 'org' }, user: { sourcedId: user, type: 'user' }, role: 'student' };
-          return ok ? { line, sid, status: 'active', ok, hash: sid, data: JSON.stringify(data), refs: stage.referencesOf(data) } : { line, sid, status: 'active', ok };
+          return ok ? { line, sid, status: 'active', ok, hash: sid, data: JSON.stringify(data), refs: encoder.referencesOf(data) } : { line, sid, status: 'active', ok };
         });
-        await stage.add(rows.slice(0, 3)); // two batches: gathering gives up between them when the limit is low
-        await stage.add(rows.slice(3));
-        await stage.loaded();
+        // Two batches: gathering gives up between them when the limit is low.
+        const batches = [encoder.encode(rows.slice(0, 3)), encoder.encode(rows.slice(3))];
+        await stage.load(batches);
         await stage.seal();
-        return (await stage.brokenReferences()).map((b) => `${b.line} ${b.field}=${b.id}`);
+        return (await stage.brokenReferences(encoder.gathered)).map((b) => `${b.line} ${b.field}=${b.id}`);
       } finally {
         await trx.rollback();
       }

@@ -24,9 +24,9 @@ function bigPackage(): string {
 }
 
 /** Starts the child import and kills it with SIGKILL once it is inside the enrollments file. */
-function importAndKill(target: string, pkg: string, tenant: string): Promise<string> {
+function importAndKill(target: string, pkg: string, tenant: string, tmpdir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, pkg, tenant], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, pkg, tenant], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmpdir } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -62,8 +62,11 @@ describe('an import killed with SIGKILL leaves the store as it was', () => {
         const before = await snapshot(db.knex, 'crash');
         await db.close();
 
-        const out = await importAndKill(target, bigPackage(), 'crash');
-        assert.match(out, /users\.csv 7/, 'the child had applied users.csv (inside its transaction) before it was killed');
+        const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-crash-tmp-'));
+        const out = await importAndKill(target, bigPackage(), 'crash', tmpdir);
+        assert.match(out, /users\.csv 7/, 'the child had read users.csv before it was killed');
+        assert.deepEqual(fs.readdirSync(tmpdir).filter((f) => f.startsWith('rollcall-import-')), [], 'the killed importer left no spool behind');
+        fs.rmSync(tmpdir, { recursive: true, force: true });
 
         db = await reopen();
         assert.deepEqual(changedKeys(before, await snapshot(db.knex, 'crash')), []);

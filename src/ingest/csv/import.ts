@@ -1,16 +1,15 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityName } from '../../model/entities.js';
-import { EntityStage, type StagedRow } from '../../store/entity-stage.js';
-import { contentHash } from '../../store/content-hash.js';
+import { EntityStage } from '../../store/entity-stage.js';
 import { settleTables } from '../../store/settle.js';
 import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
 import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
 import { parseManifest, type FileMode, type Manifest } from './manifest.js';
 import { openCsvPackage, type CsvPackage } from './package-source.js';
 import { ProblemLog, type Problem } from './problems.js';
-import { CsvFormatError, readCsv, type CsvRow } from './read-csv.js';
+import { FileReads, readRow, rowsOf, type FileRead } from './read-file.js';
+import { CsvFormatError } from './read-csv.js';
 import { emptyFile, type FileReport, type ImportReport } from './report.js';
-import { RowReader } from './row-reader.js';
 
 export type ImportOptions = {
   location: string;
@@ -28,12 +27,11 @@ export type ImportOptions = {
   tombstoneThreshold?: number;
 };
 
-const BATCH = 5000;
-
 /**
  * Imports a OneRoster CSV package (folder or zip) into one tenant, in one transaction: after a
  * crash the store is as before or after, never half-applied. Each file applies inside its own
- * savepoint, so a file that cannot be parsed imports nothing while the others go on.
+ * savepoint, so a file that cannot be parsed imports nothing while the others go on. Files apply
+ * in order; most are parsed ahead, while the file before them applies (FileReads).
  */
 export async function importCsv(knex: Knex, opts: ImportOptions): Promise<ImportReport> {
   const started = new Date();
@@ -49,16 +47,23 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       const ctx: MapContext = { version: manifest?.version ?? '1.1', orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
       const files: FileReport[] = [];
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
-      for (const spec of CSV_FILES) {
-        const mode = fileMode(spec, pkg, manifest, log);
-        if (!mode) continue;
-        if (!pkg.files.includes(spec.file)) {
-          files.push({ ...emptyFile(spec.file, mode, 'missing'), problems: 1 });
-          log.add({ file: spec.file, message: `the manifest says ${mode}, but the package has no ${spec.file}; nothing was changed for it` });
-          continue;
+      const plan = CSV_FILES.map((spec) => ({ spec, ...modeOf(spec, pkg, manifest) }));
+      const entityFiles = plan.flatMap(({ spec, mode }) => (mode && pkg.files.includes(spec.file) && isEntity(spec.target) ? [{ spec, entity: spec.target }] : []));
+      const reads = new FileReads({ trx, pkg, ctx, log, onProgress: opts.onProgress }, entityFiles);
+      try {
+        for (const { spec, mode, warning } of plan) {
+          if (warning) log.add({ file: spec.file, severity: 'warning', message: warning });
+          if (!mode) continue;
+          if (!pkg.files.includes(spec.file)) {
+            files.push({ ...emptyFile(spec.file, mode, 'missing'), problems: 1 });
+            log.add({ file: spec.file, message: `the manifest says ${mode}, but the package has no ${spec.file}; nothing was changed for it` });
+            continue;
+          }
+          if (spec.target === 'users') ctx.orgTypes = await orgTypes(trx, opts.tenant);
+          files.push(await importFile(job, spec, mode, isEntity(spec.target) ? reads.take(spec) : undefined));
         }
-        if (spec.target === 'users') ctx.orgTypes = await orgTypes(trx, opts.tenant);
-        files.push(await importFile(job, spec, mode));
+      } finally {
+        await reads.close();
       }
       const r = finish(opts, pkg, manifest, started, tenantCreated, files, log);
       await trx.raw(
@@ -112,27 +117,27 @@ async function readManifest(pkg: CsvPackage, mode: 'bulk' | 'delta' | undefined,
   return manifest;
 }
 
-/** The mode to read a file in, or undefined to leave it alone (absent, or not listed and not present). */
-function fileMode(spec: CsvFileSpec, pkg: CsvPackage, manifest: Manifest, log: ProblemLog): 'bulk' | 'delta' | undefined {
+/**
+ * The mode to read a file in, or none to leave it alone (absent, or not listed and not present),
+ * with the warning to give when a file in the package is ignored.
+ */
+function modeOf(spec: CsvFileSpec, pkg: CsvPackage, manifest: Manifest): { mode?: 'bulk' | 'delta'; warning?: string } {
   const mode = manifest.modes.get(spec.manifestKey);
   const present = pkg.files.includes(spec.file);
-  if (!spec.versions.includes(manifest.version)) {
-    if (present) log.add({ file: spec.file, severity: 'warning', message: `is not part of OneRoster ${manifest.version} CSV; ignored` });
-    return undefined;
-  }
-  if (mode === 'absent' || mode === undefined) {
-    if (present) log.add({ file: spec.file, severity: 'warning', message: `is in the package but the manifest ${mode ? 'says absent' : 'does not list it'}; ignored` });
-    return undefined;
-  }
-  return mode;
+  if (!spec.versions.includes(manifest.version)) return { warning: present ? `is not part of OneRoster ${manifest.version} CSV; ignored` : undefined };
+  if (mode === 'absent' || mode === undefined) return { warning: present ? `is in the package but the manifest ${mode ? 'says absent' : 'does not list it'}; ignored` : undefined };
+  return { mode };
 }
+
+const isEntity = (target: CsvFileSpec['target']): target is EntityName => target !== 'roles' && target !== 'userProfiles';
 
 async function orgTypes(trx: Knex.Transaction, tenant: string): Promise<Map<string, string>> {
   const res = await trx.raw('select sourced_id, type from orgs where tenant_id = ?', [tenant]);
   return new Map(res.rows.map((r: { sourced_id: string; type: string }) => [r.sourced_id, r.type]));
 }
 
-async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): Promise<FileReport> {
+/** Applies one file inside its own savepoint; a file that cannot be parsed imports nothing. */
+async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta', read: FileRead | undefined): Promise<FileReport> {
   const report = emptyFile(spec.file, mode, 'imported');
   const mark = job.log.mark();
   const problem: Report = (p) => {
@@ -141,8 +146,8 @@ async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): 
   };
   try {
     await job.trx.transaction(async (sp) => {
-      if (spec.target === 'roles' || spec.target === 'userProfiles') await foldIntoUsers(job, spec, report, problem);
-      else await applyEntity({ ...job, trx: sp }, spec, spec.target, mode, report, problem);
+      if (read) await applyEntity({ ...job, trx: sp }, read, mode, report, problem);
+      else await foldIntoUsers(job, spec, report, problem);
     });
   } catch (e) {
     if (!(e instanceof CsvFormatError)) throw e;
@@ -151,6 +156,8 @@ async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): 
     problem({ file: spec.file, line: e.line, column: e.column, message: `${e.message}; nothing from this file was imported` });
     if (spec.target === 'roles') job.ctx.rolesByUser.clear();
     if (spec.target === 'userProfiles') job.ctx.profilesByUser.clear();
+  } finally {
+    await read?.release();
   }
   return report;
 }
@@ -158,90 +165,24 @@ async function importFile(job: Job, spec: CsvFileSpec, mode: 'bulk' | 'delta'): 
 /** Records one problem of the file being imported. */
 type Report = (p: Problem) => void;
 
-/** Reads the header, checks it against the version's columns, and yields data rows. */
-async function* rowsOf(job: Job, spec: CsvFileSpec): AsyncGenerator<{ row: CsvRow; reader: RowReader; metadataColumns: string[] }> {
-  const rows = readCsv(await job.pkg.open(spec.file));
-  const first = await rows.next();
-  if (first.done) throw new CsvFormatError('is empty: it needs at least a header row', 1, 1);
-  const header = first.value.cells.map((c) => c.trim());
-  const columns = spec.columns[job.ctx.version]!;
-  const index = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (index.has(name)) throw new CsvFormatError(`has the column "${name}" twice in its header`, 1, i + 1);
-    if (!columns.all.includes(name) && !name.startsWith('metadata.')) {
-      throw new CsvFormatError(`has an unknown column "${name}" in its header (OneRoster ${job.ctx.version} ${spec.file} has: ${columns.all.join(', ')}; extensions are named metadata.<key>)`, 1, i + 1);
-    }
-    index.set(name, i);
-  });
-  const missing = columns.required.filter((c) => !index.has(c));
-  if (missing.length) throw new CsvFormatError(`is missing the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its header`, 1, 1);
-  const reader = new RowReader(spec.file, index);
-  const metadataColumns = header.filter((h) => h.startsWith('metadata.')).sort();
-  for await (const row of rows) yield { row, reader, metadataColumns };
-}
-
-/** Validates one row; returns its sourcedId, status and (for active rows) canonical record. */
-function readRow(reader: RowReader, spec: CsvFileSpec, ctx: MapContext, row: CsvRow, metadataColumns: string[]) {
-  reader.reset(row.cells, row.line);
-  const sid = reader.id('sourcedId', true);
-  const status = readStatus(reader);
-  reader.datetime('dateLastModified');
-  let data: Record<string, unknown> | undefined;
-  if (status === 'active') {
-    data = spec.map(reader, ctx);
-    const metadata = reader.metadata(metadataColumns);
-    if (data && metadata) data.metadata = metadata;
-  }
-  return { sid, status, data, ok: reader.problems.length === 0 && sid !== undefined && status !== undefined };
-}
-
-function readStatus(r: RowReader): 'active' | 'tobedeleted' | undefined {
-  const v = r.str('status')?.toLowerCase();
-  if (v === undefined || v === 'active') return 'active';
-  if (v === 'tobedeleted' || v === 'inactive') return 'tobedeleted'; // 1.0's inactive means tobedeleted
-  r.problem('status', r.raw('status'), 'must be active or tobedeleted');
-  return undefined;
-}
-
-async function applyEntity(job: Job, spec: CsvFileSpec, entity: EntityName, mode: 'bulk' | 'delta', report: FileReport, problem: Report) {
-  const stage = new EntityStage(job.trx, entity, job.opts.tenant, job.source, job.ts);
+/**
+ * Stages the file's rows as they are read (or were read ahead), then checks them as a set and
+ * merges them. The row problems found while reading come first, then duplicates, then references.
+ */
+async function applyEntity(job: Job, read: FileRead, mode: 'bulk' | 'delta', report: FileReport, problem: Report) {
+  const { spec } = read;
+  const stage = new EntityStage(job.trx, read.entity, job.opts.tenant, job.source, job.ts);
   await stage.reset();
-  let batch: StagedRow[] = [];
-  let columns: RowReader | undefined;
-  let unstaged = 0; // rows without a usable sourcedId or status never reach the stage
-  try {
-    for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
-      columns = reader;
-      report.rows++;
-      const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
-      reader.problems.forEach(problem);
-      if (sid === undefined || status === undefined) {
-        unstaged++;
-        continue;
-      }
-      if (!ok) batch.push({ line: row.line, sid, status, ok: false });
-      else {
-        const json = data ? JSON.stringify(data) : undefined;
-        const hash = json && contentHash(json);
-        batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && stage.referencesOf(data) });
-      }
-      if (batch.length >= BATCH) {
-        await stage.add(batch);
-        batch = [];
-        job.opts.onProgress?.(spec.file, report.rows);
-      }
-    }
-    await stage.add(batch);
-    await stage.loaded();
-  } catch (e) {
-    await stage.abandon(e as Error);
-    throw e;
-  }
+  await stage.load((await read.spool).batches());
+  const { rows, unstaged, problems, columns, gathered } = await read.done;
+  report.rows = rows;
+  report.problems += problems.count;
+  job.log.absorb(problems);
   await stage.seal();
   for (const d of await stage.duplicates()) {
     problem({ file: spec.file, line: d.line, column: 1, field: 'sourcedId', value: d.sid, message: `duplicates the sourcedId of line ${d.first}; skipped` });
   }
-  for (const b of await stage.brokenReferences()) {
+  for (const b of await stage.brokenReferences(gathered)) {
     problem({ file: spec.file, line: b.line, column: columns?.columnOf(b.field), field: b.field, value: b.id, message: `refers to an unknown record; skipped` });
   }
   const counts = await stage.apply();

@@ -22,7 +22,7 @@ const truncate = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
 export class ProblemLog {
   readonly kept: Problem[] = [];
   notShown = 0;
-  constructor(private readonly cap: number) {}
+  constructor(readonly cap: number) {}
   errors = 0;
 
   /** Where the log stands, to undo what a file added when the whole file is rejected. */
@@ -40,5 +40,17 @@ export class ProblemLog {
     if (p.severity !== 'warning') this.errors++;
     if (this.kept.length < this.cap) this.kept.push(p);
     else this.notShown++;
+  }
+
+  /** How many problems the log has seen, shown or not. */
+  get count(): number {
+    return this.kept.length + this.notShown;
+  }
+
+  /** Adds another log's problems after this one's, within this log's cap. */
+  absorb(other: ProblemLog): void {
+    for (const p of other.kept) this.add(p);
+    this.notShown += other.notShown;
+    this.errors += other.errors - other.kept.filter((p) => p.severity !== 'warning').length;
   }
 }

@@ -21,6 +21,11 @@ export type CsvFileSpec = {
   versions: OneRosterVersion[];
   /** Every known column per version; those in `required` must be present in the header. */
   columns: Partial<Record<OneRosterVersion, { all: string[]; required: string[] }>>;
+  /**
+   * Its records depend on what earlier files stored (users: the org types), so it is read only at
+   * its turn; other files are read ahead, while the file before them is applied.
+   */
+  readsStore?: true;
   /** Builds the canonical record from an active row; problems go to the reader. */
   map(r: RowReader, ctx: MapContext): Record<string, unknown> | undefined;
 };

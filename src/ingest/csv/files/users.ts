@@ -61,6 +61,7 @@ export const usersCsv: CsvFileSpec = {
   file: 'users.csv',
   manifestKey: 'file.users',
   target: 'users',
+  readsStore: true,
   versions: ['1.1', '1.2'],
   columns: {
     '1.1': {

@@ -1,0 +1,191 @@
+import type { Knex } from 'knex';
+import type { EntityName } from '../../model/entities.js';
+import { contentHash } from '../../store/content-hash.js';
+import { StageEncoder, stageFormatOf, type GatheredIds, type StagedRow } from '../../store/stage-encoder.js';
+import type { CsvFileSpec, MapContext } from './files/index.js';
+import type { CsvPackage } from './package-source.js';
+import { ProblemLog } from './problems.js';
+import { CsvFormatError, readCsv, type CsvRow } from './read-csv.js';
+import { RowReader } from './row-reader.js';
+import { Spool } from './spool.js';
+
+/** What reading a file needs of the import it belongs to. */
+export type ReadJob = {
+  trx: Knex.Transaction;
+  pkg: CsvPackage;
+  ctx: MapContext;
+  /** The import's problem log: a file's own problems are kept within its cap. */
+  log: ProblemLog;
+  onProgress?: (file: string, rows: number) => void;
+};
+
+/** What the apply of a file needs besides its rows, known once the whole file is read. */
+export type ReadResult = {
+  rows: number;
+  /** Rows without a usable sourcedId or status: they never reach the stage. */
+  unstaged: number;
+  /** The file's row problems, in line order. */
+  problems: ProblemLog;
+  /** The header's columns, to place the problems found later. */
+  columns: RowReader | undefined;
+  gathered: GatheredIds;
+};
+
+/** One entity file being read into a spool, at its turn or ahead of it. */
+export type FileRead = {
+  spec: CsvFileSpec;
+  entity: EntityName;
+  /** The file's batches, encoded for the stage, as they are parsed. */
+  spool: Promise<Spool>;
+  /** Settles when the whole file is read; rejects with CsvFormatError when it cannot be parsed. */
+  done: Promise<ReadResult>;
+  /** Frees the spool once the file is applied (or has failed). */
+  release(): Promise<void>;
+};
+
+const BATCH = 5000;
+
+/**
+ * Reads an import's entity files in order, each into a spool, and each file whose rows do not
+ * depend on what earlier files stored ahead of its turn: once the file before it is read, while
+ * the database applies that one. The parsing (the importer's work) and the merge of the file
+ * before (the database's) then run at once, on the two sides of the connection. close() stops a
+ * read still running and frees every spool not yet released.
+ */
+export class FileReads {
+  private readonly started: FileRead[] = [];
+  private ahead: FileRead | undefined;
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly job: ReadJob,
+    /** The entity files the import will apply, in order. */
+    private readonly files: Array<{ spec: CsvFileSpec; entity: EntityName }>,
+  ) {}
+
+  /** The read of `spec`'s file: started ahead of its turn, or now. Starts the next file's read ahead when it may be. */
+  take(spec: CsvFileSpec): FileRead {
+    const k = this.files.findIndex((f) => f.spec === spec);
+    const read = this.ahead?.spec === spec ? this.ahead : this.start(k, Promise.resolve());
+    this.ahead = undefined;
+    const next = this.files[k + 1];
+    if (next && !next.spec.readsStore) this.ahead = this.start(k + 1, read.done.then(nothing, nothing));
+    return read;
+  }
+
+  /** Stops any read still running and deletes the spools. */
+  async close(): Promise<void> {
+    this.stop.abort(new Error('the import stopped'));
+    for (const read of this.started) {
+      await read.done.catch(nothing);
+      await read.release();
+    }
+  }
+
+  private start(k: number, after: Promise<void>): FileRead {
+    const { spec, entity } = this.files[k]!;
+    const spool = Spool.create();
+    const done = (async () => {
+      const into = await spool;
+      await after;
+      try {
+        this.stop.signal.throwIfAborted();
+        const result = await readInto(this.job, spec, entity, into, this.stop.signal);
+        into.end();
+        return result;
+      } catch (e) {
+        into.fail(e as Error);
+        throw e;
+      }
+    })();
+    // Observed by the file's apply; until then (or when the import stops first) not a stray rejection.
+    spool.catch(nothing);
+    done.catch(nothing);
+    const release = async () => (await spool.catch(() => undefined))?.dispose();
+    const read = { spec, entity, spool, done, release };
+    this.started.push(read);
+    return read;
+  }
+}
+
+const nothing = () => {};
+
+/** Parses, checks and encodes every row of an entity file into the spool. */
+async function readInto(job: ReadJob, spec: CsvFileSpec, entity: EntityName, spool: Spool, stop: AbortSignal): Promise<ReadResult> {
+  const encoder = new StageEncoder(entity, stageFormatOf(job.trx));
+  const problems = new ProblemLog(job.log.cap);
+  let rows = 0;
+  let unstaged = 0;
+  let columns: RowReader | undefined;
+  let batch: StagedRow[] = [];
+  const flush = async () => {
+    stop.throwIfAborted();
+    if (batch.length) await spool.append(encoder.encode(batch));
+    batch = [];
+    job.onProgress?.(spec.file, rows);
+  };
+  for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
+    columns = reader;
+    rows++;
+    const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
+    reader.problems.forEach((p) => problems.add(p));
+    if (sid === undefined || status === undefined) {
+      unstaged++;
+      continue;
+    }
+    if (!ok) batch.push({ line: row.line, sid, status, ok: false });
+    else {
+      const json = data ? JSON.stringify(data) : undefined;
+      const hash = json && contentHash(json);
+      batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && encoder.referencesOf(data) });
+    }
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return { rows, unstaged, problems, columns, gathered: encoder.gathered };
+}
+
+/** Reads the header, checks it against the version's columns, and yields data rows. */
+export async function* rowsOf(job: Pick<ReadJob, 'pkg' | 'ctx'>, spec: CsvFileSpec): AsyncGenerator<{ row: CsvRow; reader: RowReader; metadataColumns: string[] }> {
+  const rows = readCsv(await job.pkg.open(spec.file));
+  const first = await rows.next();
+  if (first.done) throw new CsvFormatError('is empty: it needs at least a header row', 1, 1);
+  const header = first.value.cells.map((c) => c.trim());
+  const columns = spec.columns[job.ctx.version]!;
+  const index = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (index.has(name)) throw new CsvFormatError(`has the column "${name}" twice in its header`, 1, i + 1);
+    if (!columns.all.includes(name) && !name.startsWith('metadata.')) {
+      throw new CsvFormatError(`has an unknown column "${name}" in its header (OneRoster ${job.ctx.version} ${spec.file} has: ${columns.all.join(', ')}; extensions are named metadata.<key>)`, 1, i + 1);
+    }
+    index.set(name, i);
+  });
+  const missing = columns.required.filter((c) => !index.has(c));
+  if (missing.length) throw new CsvFormatError(`is missing the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its header`, 1, 1);
+  const reader = new RowReader(spec.file, index);
+  const metadataColumns = header.filter((h) => h.startsWith('metadata.')).sort();
+  for await (const row of rows) yield { row, reader, metadataColumns };
+}
+
+/** Validates one row; returns its sourcedId, status and (for active rows) canonical record. */
+export function readRow(reader: RowReader, spec: CsvFileSpec, ctx: MapContext, row: CsvRow, metadataColumns: string[]) {
+  reader.reset(row.cells, row.line);
+  const sid = reader.id('sourcedId', true);
+  const status = readStatus(reader);
+  reader.datetime('dateLastModified');
+  let data: Record<string, unknown> | undefined;
+  if (status === 'active') {
+    data = spec.map(reader, ctx);
+    const metadata = reader.metadata(metadataColumns);
+    if (data && metadata) data.metadata = metadata;
+  }
+  return { sid, status, data, ok: reader.problems.length === 0 && sid !== undefined && status !== undefined };
+}
+
+function readStatus(r: RowReader): 'active' | 'tobedeleted' | undefined {
+  const v = r.str('status')?.toLowerCase();
+  if (v === undefined || v === 'active') return 'active';
+  if (v === 'tobedeleted' || v === 'inactive') return 'tobedeleted'; // 1.0's inactive means tobedeleted
+  r.problem('status', r.raw('status'), 'must be active or tobedeleted');
+  return undefined;
+}
