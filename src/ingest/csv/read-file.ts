@@ -73,7 +73,7 @@ export class FileReads {
     return read;
   }
 
-  /** Stops any read still running and deletes the spools. */
+  /** Stops any read still running and frees the spools. */
   async close(): Promise<void> {
     this.stop.abort(new Error('the import stopped'));
     for (const read of this.started) {
