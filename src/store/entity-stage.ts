@@ -312,11 +312,3 @@ export class EntityStage {
     return res.rows[0].n;
   }
 }
-
-/**
- * A copy of an id cut from a parsed chunk of CSV. V8 keeps a substring as a view of the string it
- * was cut from, so a set of the ids themselves would hold every chunk of the file in memory.
- */
-function detached(id: string): string {
-  return Buffer.from(id, 'utf8').toString('utf8');
-}

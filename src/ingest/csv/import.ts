@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { ENTITIES, type EntityName } from '../../model/entities.js';
 import { EntityStage } from '../../store/entity-stage.js';
 import { settleTables } from '../../store/settle.js';
+import { stageFormatOf } from '../../store/stage-encoder.js';
 import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
 import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
 import { parseManifest, type FileMode, type Manifest } from './manifest.js';
@@ -49,7 +50,7 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
       const plan = CSV_FILES.map((spec) => ({ spec, ...modeOf(spec, pkg, manifest) }));
       const entityFiles = plan.flatMap(({ spec, mode }) => (mode && pkg.files.includes(spec.file) && isEntity(spec.target) ? [{ spec, entity: spec.target }] : []));
-      const reads = new FileReads({ trx, pkg, ctx, log, onProgress: opts.onProgress }, entityFiles);
+      const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress }, entityFiles);
       try {
         for (const { spec, mode, warning } of plan) {
           if (warning) log.add({ file: spec.file, severity: 'warning', message: warning });

@@ -1,7 +1,6 @@
-import type { Knex } from 'knex';
 import type { EntityName } from '../../model/entities.js';
 import { contentHash } from '../../store/content-hash.js';
-import { StageEncoder, stageFormatOf, type GatheredIds, type StagedRow } from '../../store/stage-encoder.js';
+import { StageEncoder, type GatheredIds, type StageFormat, type StagedRow } from '../../store/stage-encoder.js';
 import type { CsvFileSpec, MapContext } from './files/index.js';
 import type { CsvPackage } from './package-source.js';
 import { ProblemLog } from './problems.js';
@@ -11,7 +10,8 @@ import { Spool } from './spool.js';
 
 /** What reading a file needs of the import it belongs to. */
 export type ReadJob = {
-  trx: Knex.Transaction;
+  /** How the stage takes its batches (stageFormatOf the import's database). */
+  format: StageFormat;
   pkg: CsvPackage;
   ctx: MapContext;
   /** The import's problem log: a file's own problems are kept within its cap. */
@@ -112,7 +112,7 @@ const nothing = () => {};
 
 /** Parses, checks and encodes every row of an entity file into the spool. */
 async function readInto(job: ReadJob, spec: CsvFileSpec, entity: EntityName, spool: Spool, stop: AbortSignal): Promise<ReadResult> {
-  const encoder = new StageEncoder(entity, stageFormatOf(job.trx));
+  const encoder = new StageEncoder(entity, job.format);
   const problems = new ProblemLog(job.log.cap);
   let rows = 0;
   let unstaged = 0;
