@@ -37,6 +37,7 @@ const EDGE_USERS: Array<[string, Record<string, unknown>]> = [
   ['u-flags-unknown', { givenName: 'A', familyName: 'B', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: { 'microsoft.userFlags': 'reducedLunch' } }],
   ['u-flags-array', { givenName: 'A', familyName: 'B', enabledUser: 0, roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: { 'microsoft.userFlags': ['IEP'] }, agents: [] }],
   ['u-empty-meta', { givenName: 'A', familyName: 'B', enabledUser: '', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: {}, grades: ['09', '10'] }],
+  ['u-null-agents', { givenName: 'N', familyName: 'A', roles: [{ roleType: 'primary', role: 'teacher', org: { sourcedId: 'org-2', type: 'org' } }], agents: null }],
 ];
 
 /** Enrollments whose refs' ids need encoding or escaping, or whose type is not one of OneRoster's (the refs are rendered from extracted columns). */

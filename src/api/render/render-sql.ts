@@ -150,15 +150,16 @@ function arrayOf(pre: string, items: SqlFragment[]): SqlFragment {
 
 /**
  * The stored array at `path` with up to `max` elements (one or two: nearly every array of refs and
- * roles) rendered element by element without a subquery; longer arrays, and anything that is not
- * an array, by `general`.
+ * roles) rendered element by element without a subquery; `absent` (SQL) when there is no value at
+ * `path`, which is what `general` gives then, without its subquery (staff have no agents); longer
+ * arrays, and anything else, by `general`. The value's type is read once.
  */
-function short(path: string, max: number, general: SqlFragment, unrolled: (n: number) => SqlFragment): SqlFragment {
+function short(path: string, max: number, general: SqlFragment, unrolled: (n: number) => SqlFragment, absent = 'null'): SqlFragment {
   const has = (i: number) => `${json(stored(path, i))} is not null`;
   return join(
-    plain(`case when jsonb_typeof(${at(path)}) is distinct from 'array' or ${has(max)} then `), general,
+    plain(`case coalesce(jsonb_typeof(${at(path)}), 'absent') when 'absent' then ${absent} when 'array' then case when ${has(max)} then `), general,
     ...range(max).reverse().flatMap((i) => [plain(` when ${has(i)} then `), unrolled(i + 1)]),
-    plain(' else '), general, plain(' end'),
+    plain(' else '), general, plain(' end else '), general, plain(' end'),
   );
 }
 
@@ -216,7 +217,7 @@ function property(p: Property, ctx: Ctx): SqlFragment {
         visibleOrg(within(element, 'org'), ctx),
         plain(`), '') || ']'`),
       );
-      return ctx.visible ? general : short('roles', 1, general, () => arrayOf(pre, [roleJson(stored('roles', 0), ctx)]));
+      return ctx.visible ? general : short('roles', 1, general, () => arrayOf(pre, [roleJson(stored('roles', 0), ctx)]), `${pre} || '[]'`);
     }
   }
 }
