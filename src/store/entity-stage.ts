@@ -25,6 +25,8 @@ export class EntityStage {
   private appliedActive = 0;
   /** No two staged rows share a sourcedId (the stage's index was built unique); known after seal(). */
   private distinctIds = false;
+  /** apply() wrote a first load: the tenant had no records of this kind, so this source's active records are exactly the rows it inserted. */
+  private firstLoad = false;
   constructor(
     private readonly trx: Knex.Transaction,
     entity: keyof typeof ENTITIES,
@@ -188,7 +190,8 @@ export class EntityStage {
     ).rows[0] as { ok: number; active: number; rejected: number };
     this.appliedActive = tally.active;
     this.rejected = tally.rejected;
-    const { created, updated } = (await this.tenantHasAny()) ? await this.upsert() : await this.insertAll();
+    this.firstLoad = !(await this.tenantHasAny());
+    const { created, updated } = this.firstLoad ? await this.insertAll() : await this.upsert();
     let tombstoned = 0;
     if (tally.ok > tally.active) { // good rows marked tobedeleted
       const del = await this.trx.raw(
@@ -320,9 +323,11 @@ export class EntityStage {
   /**
    * This source's active records. After apply() they include every good active row of the stage,
    * so when the counts are equal they are exactly those rows and a sweep has nothing to do: one
-   * count instead of an anti-join of the table with the stage (0.6 s for M's enrollments).
+   * count instead of an anti-join of the table with the stage (0.6 s for M's enrollments). After a
+   * first load they are those rows without counting (the count took 0.15 s at M).
    */
   private async sourceActive(): Promise<number> {
+    if (this.firstLoad) return this.appliedActive;
     const res = await this.trx.raw(`select count(*)::int as n from ${this.def.table} where tenant_id = ? and source = ? and status = 'active'`, [this.tenantId, this.source]);
     return res.rows[0].n;
   }
