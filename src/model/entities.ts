@@ -68,13 +68,17 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
     name: 'users',
     table: 'users',
     columns: {
-      // The primary role at the primary org, else the first primary role, else the first role.
-      role: `coalesce(
+      // The primary role at the primary org, else the first primary role, else the first role. With
+      // one role (nearly every user) that is the role, read without the subqueries (an import
+      // computes this for every row).
+      role: `case when (data #> '{roles,1}') is null then data #>> '{roles,0,role}' else coalesce(
         (select r->>'role' from jsonb_array_elements(data->'roles') r
           where r->>'roleType' = 'primary' and r->'org'->>'sourcedId' = data->'primaryOrg'->>'sourcedId' limit 1),
         (select r->>'role' from jsonb_array_elements(data->'roles') r where r->>'roleType' = 'primary' limit 1),
-        data->'roles'->0->>'role')`,
-      org_sourced_ids: `array(select distinct r->'org'->>'sourcedId' from jsonb_array_elements(data->'roles') r)`,
+        data->'roles'->0->>'role') end`,
+      // The distinct orgs of the roles; with one role, its org.
+      org_sourced_ids: `case when (data #> '{roles,0}') is not null and (data #> '{roles,1}') is null then array[data #>> '{roles,0,org,sourcedId}']
+        else array(select distinct r->'org'->>'sourcedId' from jsonb_array_elements(data->'roles') r) end`,
     },
     references: [
       { field: 'orgSourcedIds', target: 'orgs', ids: (d) => ((d.roles as Array<{ org: GuidRef }> | undefined) ?? []).map((r) => r.org!.sourcedId) },
