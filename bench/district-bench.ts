@@ -32,6 +32,7 @@ import { benchOptions } from './district-options.js';
 import { printGrowth, printResult } from './district-report.js';
 import { BackendCpu, startNodeFlags, startServer, type RunningServer } from './district-server.js';
 import { engineTarget } from './engine-target.js';
+import { formatSpeed, machineSpeed } from './machine-speed.js';
 
 const o = benchOptions();
 if (o.growth) {
@@ -73,7 +74,10 @@ console.log(`delta package ${delta}: ${changed.users.size} users changed, ${chan
 const machine = await machineInfo();
 for (const engine of o.engines) {
   console.log(`\n=== ${engine}, size ${o.size} ===`);
-  const result = await runEngine(engine);
+  const speedAtStart = await machineSpeed(o.databaseUrl);
+  console.log(`machine reference (bench/machine-speed.ts, lower is faster): ${formatSpeed(speedAtStart)}`);
+  const run = await runEngine(engine);
+  const result = { ...run, machineSpeed: { atStart: speedAtStart, atEnd: await machineSpeed(o.databaseUrl) } };
   const file = path.join(outDir, `bench-${o.size}-${engine}-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
   printResult(result);

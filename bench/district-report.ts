@@ -1,5 +1,6 @@
 // Tables for the district benchmark: one run's figures and its targets, and the growth between two runs.
 import fs from 'node:fs';
+import { formatSpeed } from './machine-speed.js';
 
 type Json = Record<string, any>;
 
@@ -67,6 +68,7 @@ export function targets(r: Json) {
 
 export function printResult(r: Json) {
   console.log(`\n${r.engine}, size ${r.size}, commit ${r.machine.commit}, ${r.machine.cpus} cores, node ${r.machine.node}${r.serverNodeArgs?.length ? `, server flags ${r.serverNodeArgs.join(' ')}` : ''}`);
+  console.log(`machine reference (lower is faster): at start ${formatSpeed(r.machineSpeed?.atStart)}; at end ${formatSpeed(r.machineSpeed?.atEnd)}`);
   console.table(districtCounts(r));
   const fp = r.fullPull;
   console.log(`\nimport: ${n(r.import.rows)} rows in ${r.import.seconds} s = ${n(r.import.rowsPerSecond)} rows/s, peak RSS ${r.import.peakRssMb} MB`);
@@ -139,4 +141,6 @@ export function printGrowth(files: string[]) {
     'peak RSS, import': { small: `${a.import.peakRssMb} MB`, large: `${b.import.peakRssMb} MB`, 'data ×': ratio(a.import.rows, b.import.rows), 'time ×': '' },
     'peak RSS, server': { small: `${a.serverPeakRssMb} MB`, large: `${b.serverPeakRssMb} MB`, 'data ×': ratio(a.import.rows, b.import.rows), 'time ×': '' },
   });
+  // The same work on both days takes the same time only if the machine ran at the same speed.
+  console.log(`machine reference at the start of each run (lower is faster): ${formatSpeed(a.machineSpeed?.atStart)} | ${formatSpeed(b.machineSpeed?.atStart)}`);
 }
