@@ -137,34 +137,55 @@ export class EntityStage {
   /**
    * The rows naming a missing record through the references numbered `refs`, by line then
    * reference. Each distinct id is looked up once (a file names the same schools and classes over
-   * and over): from `gathered` where the ids were gathered, otherwise (a reference to the entity's
-   * own kind, one naming too many ids, a stage filled from a sync run) read from the stage. The rows
-   * are read again only when some id is missing.
+   * and over). The rows are read again only when some id is missing.
    */
   private async missingReferences(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ line: number; ref: number; id: string }>> {
     const namedIn = (of: number[]) => `${STAGE} s cross join lateral (${of.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
       where s.data is not null and s.status = 'active'`;
+    const ownKind = refs.length === 1 && this.def.references[refs[0]!]!.target === this.def.name;
+    const missing = ownKind ? await this.missingOfOwnKind(refs[0]!, namedIn) : await this.missingOfOtherKinds(refs, gathered, namedIn);
+    if (!missing.length) return [];
+    const res = await this.trx.raw(
+      `select s.line, x.ref, x.id from ${namedIn(refs)}
+         and (x.ref, x.id) in (select m.ref, m.id from jsonb_to_recordset(?::jsonb) as m(ref int, id text))
+       order by s.line, x.ref`,
+      [JSON.stringify(missing)],
+    );
+    return res.rows;
+  }
+
+  /**
+   * Ids named through references to other kinds and absent from the store: from `gathered` where
+   * the rows' encoder gathered them, otherwise (too many ids, a stage filled from a sync run) read
+   * from the stage.
+   */
+  private async missingOfOtherKinds(refs: number[], gathered: GatheredIds | undefined, namedIn: (of: number[]) => string): Promise<Array<{ ref: number; id: string }>> {
     const known = refs.filter((i) => gathered?.[i]);
     const unread = refs.filter((i) => !gathered?.[i]);
     const distinct = [
       ...known.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...gathered![i]!])] })),
       ...(unread.length ? [{ sql: `select distinct x.ref, x.id from ${namedIn(unread)}`, bindings: [] }] : []),
     ];
-    const absent = refs.map((i) => {
-      const target = this.def.references[i]!.target;
-      const self = target === this.def.name ? ` and not exists (select 1 from ${STAGE} s2 where s2.sid = n.id and s2.ok)` : '';
-      return `when ${i} then not exists (select 1 from ${ENTITIES[target].table} t where t.tenant_id = ? and t.sourced_id = n.id)${self}`;
-    });
-    const missing = await this.trx.raw(
+    const absent = refs.map((i) => `when ${i} then not exists (select 1 from ${ENTITIES[this.def.references[i]!.target].table} t where t.tenant_id = ? and t.sourced_id = n.id)`);
+    const res = await this.trx.raw(
       `select n.ref, n.id from (${distinct.map((d) => d.sql).join(' union all ')}) n where case n.ref ${absent.join(' ')} end`,
       [...distinct.flatMap((d) => d.bindings), ...refs.map(() => this.tenantId)],
     );
-    if (!missing.rows.length) return [];
+    return res.rows;
+  }
+
+  /**
+   * Ids named through reference `i` to the entity's own kind (a user's agents) that are neither
+   * among the file's good rows nor in the store. The ids the rows name, less the good rows' ids, is
+   * one set difference over the stage read in order (a probe of the stage per id read its pages at
+   * random: 0.6-0.75 s against 0.19-0.25 s for M's users); only what remains is looked up in the
+   * store, which after a first load is nothing.
+   */
+  private async missingOfOwnKind(i: number, namedIn: (of: number[]) => string): Promise<Array<{ ref: number; id: string }>> {
     const res = await this.trx.raw(
-      `select s.line, x.ref, x.id from ${namedIn(refs)}
-         and (x.ref, x.id) in (select m.ref, m.id from jsonb_to_recordset(?::jsonb) as m(ref int, id text))
-       order by s.line, x.ref`,
-      [JSON.stringify(missing.rows)],
+      `select ${i} as ref, n.id from (select x.id collate "C" from ${namedIn([i])} except select s2.sid from ${STAGE} s2 where s2.ok) n(id)
+       where not exists (select 1 from ${this.def.table} t where t.tenant_id = ? and t.sourced_id = n.id)`,
+      [this.tenantId],
     );
     return res.rows;
   }
