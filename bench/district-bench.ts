@@ -32,7 +32,7 @@ import { benchOptions } from './district-options.js';
 import { printGrowth, printResult } from './district-report.js';
 import { BackendCpu, startNodeFlags, startServer, type RunningServer } from './district-server.js';
 import { engineTarget } from './engine-target.js';
-import { formatSpeed, machineSpeed } from './machine-speed.js';
+import { formatSpeed, machineSpeed, type MachineSpeed } from './machine-speed.js';
 
 const o = benchOptions();
 if (o.growth) {
@@ -76,15 +76,14 @@ for (const engine of o.engines) {
   console.log(`\n=== ${engine}, size ${o.size} ===`);
   const speedAtStart = await machineSpeed(o.databaseUrl);
   console.log(`machine reference (bench/machine-speed.ts, lower is faster): ${formatSpeed(speedAtStart)}`);
-  const run = await runEngine(engine);
-  const result = { ...run, machineSpeed: { atStart: speedAtStart, atEnd: await machineSpeed(o.databaseUrl) } };
+  const result = await runEngine(engine, speedAtStart);
   const file = path.join(outDir, `bench-${o.size}-${engine}-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
   printResult(result);
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }
 
-async function runEngine(engine: string) {
+async function runEngine(engine: string, speedAtStart: MachineSpeed) {
   const { target, cleanup } = await engineTarget(engine, o.databaseUrl);
   const backends = engine === 'postgres' ? await BackendCpu.open(target) : undefined;
   const logFile = path.join(outDir, `bench-${o.size}-${engine}-${stamp}.server.log`);
@@ -194,6 +193,9 @@ async function runEngine(engine: string) {
       profile = await child(['bench/district-profile.ts', target, since, String(o.limit)]);
     }
 
+    // Before the store is dropped: dropping a database forces a checkpoint, which would slow the reference.
+    const speedAtEnd = await machineSpeed(o.databaseUrl);
+
     const strip = ({ records_: _, pages, ...r }: PullResult) => ({ ...r, ...pageStats(pages), pageSamples: pages });
     return {
       benchmark: 'district',
@@ -251,6 +253,7 @@ async function runEngine(engine: string) {
       serverPeakRssMb,
       serverLog: path.relative(process.cwd(), logFile),
       profile,
+      machineSpeed: { atStart: speedAtStart, atEnd: speedAtEnd },
     };
   } finally {
     await stopServer().catch(() => {});
