@@ -8,6 +8,10 @@ export type ApplyCounts = { created: number; updated: number; unchanged: number;
 const STAGE = 'import_stage';
 const UNIQUE_VIOLATION = '23505';
 
+/** The (stage row `s`, ref, id) triples the staged active rows name through the references numbered `refs`. */
+const namedIn = (refs: number[]) => `${STAGE} s cross join lateral (${refs.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
+      where s.data is not null and s.status = 'active'`;
+
 /**
  * Applies one file's rows to one entity table inside the import's transaction: rows are staged in
  * a temporary table, checked as a set (duplicates, references), then merged so that a record is
@@ -140,10 +144,8 @@ export class EntityStage {
    * and over). The rows are read again only when some id is missing.
    */
   private async missingReferences(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ line: number; ref: number; id: string }>> {
-    const namedIn = (of: number[]) => `${STAGE} s cross join lateral (${of.map((i) => `select ${i} as ref, unnest(s.r${i}) as id`).join(' union all ')}) x
-      where s.data is not null and s.status = 'active'`;
     const ownKind = refs.length === 1 && this.def.references[refs[0]!]!.target === this.def.name;
-    const missing = ownKind ? await this.missingOfOwnKind(refs[0]!, namedIn) : await this.missingOfOtherKinds(refs, gathered, namedIn);
+    const missing = ownKind ? await this.missingOfOwnKind(refs[0]!) : await this.missingOfOtherKinds(refs, gathered);
     if (!missing.length) return [];
     const res = await this.trx.raw(
       `select s.line, x.ref, x.id from ${namedIn(refs)}
@@ -159,7 +161,7 @@ export class EntityStage {
    * the rows' encoder gathered them, otherwise (too many ids, a stage filled from a sync run) read
    * from the stage.
    */
-  private async missingOfOtherKinds(refs: number[], gathered: GatheredIds | undefined, namedIn: (of: number[]) => string): Promise<Array<{ ref: number; id: string }>> {
+  private async missingOfOtherKinds(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ ref: number; id: string }>> {
     const known = refs.filter((i) => gathered?.[i]);
     const unread = refs.filter((i) => !gathered?.[i]);
     const distinct = [
@@ -181,7 +183,7 @@ export class EntityStage {
    * random: 0.6-0.75 s against 0.19-0.25 s for M's users); only what remains is looked up in the
    * store, which after a first load is nothing.
    */
-  private async missingOfOwnKind(i: number, namedIn: (of: number[]) => string): Promise<Array<{ ref: number; id: string }>> {
+  private async missingOfOwnKind(i: number): Promise<Array<{ ref: number; id: string }>> {
     const res = await this.trx.raw(
       `select ${i} as ref, n.id from (select x.id collate "C" from ${namedIn([i])} except select s2.sid from ${STAGE} s2 where s2.ok) n(id)
        where not exists (select 1 from ${this.def.table} t where t.tenant_id = ? and t.sourced_id = n.id)`,
