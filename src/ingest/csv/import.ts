@@ -26,13 +26,16 @@ export type ImportOptions = {
    * source's records of its entity tombstones nothing and is reported as held. Unset: no limit.
    */
   tombstoneThreshold?: number;
+  /** Files of at least this many bytes are parsed on a worker thread (default: THREAD_FROM_BYTES, 8 MB). */
+  threadFromBytes?: number;
 };
 
 /**
  * Imports a OneRoster CSV package (folder or zip) into one tenant, in one transaction: after a
  * crash the store is as before or after, never half-applied. Each file applies inside its own
  * savepoint, so a file that cannot be parsed imports nothing while the others go on. Files apply
- * in order; most are parsed ahead, while the file before them applies (FileReads).
+ * in order; most are parsed ahead, while the file before them applies, and large ones on a worker
+ * thread (FileReads).
  */
 export async function importCsv(knex: Knex, opts: ImportOptions): Promise<ImportReport> {
   const started = new Date();
@@ -50,7 +53,7 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
       const plan = CSV_FILES.map((spec) => ({ spec, ...modeOf(spec, pkg, manifest) }));
       const entityFiles = plan.flatMap(({ spec, mode }) => (mode && pkg.files.includes(spec.file) && isEntity(spec.target) ? [{ spec, entity: spec.target }] : []));
-      const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress }, entityFiles);
+      const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress, threadFromBytes: opts.threadFromBytes }, entityFiles);
       try {
         for (const { spec, mode, warning } of plan) {
           if (warning) log.add({ file: spec.file, severity: 'warning', message: warning });

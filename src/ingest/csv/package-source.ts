@@ -6,9 +6,12 @@ import { invalidInput } from '../../errors.js';
 
 /** A OneRoster CSV package: a folder or a zip of CSV files. */
 export type CsvPackage = {
+  /** Where it is: the folder or zip file it was opened from. */
   name: string;
   files: string[];
   open(file: string): Promise<Readable>;
+  /** A file's size in bytes, uncompressed. */
+  sizeOf(file: string): number;
   close(): void;
 };
 
@@ -29,6 +32,7 @@ function openFolder(dir: string): CsvPackage {
     name: dir,
     files,
     open: async (file) => fs.createReadStream(path.join(dir, file), { highWaterMark: 1 << 20 }),
+    sizeOf: (file) => fs.statSync(path.join(dir, file)).size,
     close: () => {},
   };
 }
@@ -60,6 +64,7 @@ async function openZip(file: string): Promise<CsvPackage> {
       new Promise((resolve, reject) =>
         zip.openReadStream(entries.get(name)!, (err, s) => (err ? reject(invalidInput(`${file}/${name}: ${err.message}`)) : resolve(s!))),
       ),
+    sizeOf: (name) => entries.get(name)!.uncompressedSize,
     close: () => zip.close(),
   };
 }

@@ -25,6 +25,15 @@ export class ProblemLog {
   constructor(readonly cap: number) {}
   errors = 0;
 
+  /** A log holding what `snapshot` (a log copied across threads) held. */
+  static from(snapshot: Pick<ProblemLog, 'cap' | 'kept' | 'notShown' | 'errors'>): ProblemLog {
+    const log = new ProblemLog(snapshot.cap);
+    for (const p of snapshot.kept) log.kept.push(p);
+    log.notShown = snapshot.notShown;
+    log.errors = snapshot.errors;
+    return log;
+  }
+
   /** Where the log stands, to undo what a file added when the whole file is rejected. */
   mark(): { kept: number; notShown: number; errors: number } {
     return { kept: this.kept.length, notShown: this.notShown, errors: this.errors };

@@ -27,7 +27,8 @@ export class RowReader {
 
   constructor(
     readonly file: string,
-    private readonly index: ReadonlyMap<string, number>,
+    /** Each header column's 0-based position. */
+    readonly index: ReadonlyMap<string, number>,
   ) {}
 
   reset(row: string[], line: number): void {
