@@ -208,7 +208,7 @@ for (const engine of engines()) {
               return []; // closed meanwhile
             }
           });
-          return [...named, ...open.filter((target) => target.includes('/rollcall-import-'))];
+          return [...named, ...open.filter((target) => target.startsWith(`${tmp}/`))]; // unnamed (O_TMPFILE) or unlinked
         };
         const tmpdir = process.env.TMPDIR;
         process.env.TMPDIR = tmp;

@@ -85,4 +85,19 @@ describe('spool', () => {
       spool.end();
       assert.deepEqual(await readAll(spool), ['row\n']);
     }));
+
+  test('on Linux its file never has a name, so a process killed at any moment leaves none behind', { skip: process.platform !== 'linux' && 'Linux only (O_TMPFILE)' }, () =>
+    withTmpdir(async (dir) => {
+      await newSpool();
+      const open = fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      });
+      const inDir = open.filter((target) => target.startsWith(`${dir}/`));
+      assert.equal(inDir.length, 1, 'the spool is open in the temporary folder');
+      assert.doesNotMatch(inDir[0]!, /rollcall-import-/, 'it was opened without a name, not named and then unlinked');
+    }));
 });

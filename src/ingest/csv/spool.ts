@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * Linux's O_TMPFILE (with O_DIRECTORY, as the kernel defines it on x86-64 and arm64): open a
+ * folder as a new file of it that has no name. Node does not export the constant.
+ */
+const O_TMPFILE = 0o20200000;
+
+/** A new file in `dir` without a name, where the system can make one; undefined elsewhere. */
+async function openUnnamed(dir: string): Promise<fs.FileHandle | undefined> {
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
+  return fs.open(dir, O_TMPFILE | fsConstants.O_RDWR, 0o600).catch(() => undefined);
+}
 
 /** Batches passed in memory at most, once the reader has caught up with the writer. */
 const MEMORY_BATCHES = 2;
@@ -32,11 +45,15 @@ export class Spool {
   ) {}
 
   /**
-   * A new spool: a file under the system's temporary folder, removed from the folder as soon as it
-   * is open. The open handle keeps it readable and writable; the system frees it when the handle is
-   * closed or the process ends, even when the process is killed.
+   * A new spool: a file under the system's temporary folder that has no name there, so the system
+   * frees it when the handle is closed or the process ends, even when the process is killed. On
+   * Linux it is opened without a name at all (O_TMPFILE); elsewhere, or where the folder's file
+   * system cannot do that, it is created with a name and unlinked at once, which leaves a moment
+   * in which a killed process would leave the named file behind.
    */
   static async create(): Promise<Spool> {
+    const unnamed = await openUnnamed(os.tmpdir());
+    if (unnamed) return new Spool(unnamed, undefined);
     const name = path.join(os.tmpdir(), `rollcall-import-${randomUUID()}`);
     const file = await fs.open(name, 'wx+', 0o600);
     const unlinked = await fs.unlink(name).then(
