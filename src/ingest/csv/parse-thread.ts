@@ -56,7 +56,7 @@ export class ParseThread {
 
   constructor() {
     // Without limits V8 gives the thread a heap as large as the main thread's, and lets it grow
-    // (RSS 410-480 MB for M's import against 350-380 MB with them). The thread keeps at most a
+    // (the importer's peak RSS at M: 410-480 MB, against 350-410 MB with them). The thread keeps at most a
     // batch, a few batches in flight and the ids a file names (up to about 60 MB).
     this.worker = new Worker(new URL('./parse-worker-entry.js', import.meta.url), { resourceLimits: THREAD_HEAP });
     this.worker.on('message', (m: ParseReply) => this.receive(m));

@@ -68,8 +68,8 @@ export const THREAD_FROM_BYTES = 8 << 20;
 export class FileReads {
   private readonly started: FileRead[] = [];
   private ahead: FileRead | undefined;
-  /** The reads on the worker thread, started with the import. */
-  private readonly early = new Map<CsvFileSpec, FileRead>();
+  /** The reads on the worker thread, all started with the import. */
+  private readonly onThread = new Map<CsvFileSpec, FileRead>();
   private readonly thread: ParseThread | undefined;
   private readonly stop = new AbortController();
 
@@ -84,17 +84,17 @@ export class FileReads {
     this.thread = thread;
     for (const { spec, entity } of threaded) {
       const request = { location: job.pkg.name, file: spec.file, entity, format: job.format, version: job.ctx.version, cap: job.log.cap };
-      this.early.set(spec, this.start(spec, entity, (spool) => thread.read(request, spool, job.onProgress)));
+      this.onThread.set(spec, this.start(spec, entity, (spool) => thread.read(request, spool, job.onProgress)));
     }
   }
 
   /** The read of `spec`'s file: started ahead of its turn, or now. Starts the next file's read ahead when it may be. */
   take(spec: CsvFileSpec): FileRead {
     const k = this.files.findIndex((f) => f.spec === spec);
-    const read = this.early.get(spec) ?? (this.ahead?.spec === spec ? this.ahead : this.startHere(k, Promise.resolve()));
+    const read = this.onThread.get(spec) ?? (this.ahead?.spec === spec ? this.ahead : this.startHere(k, Promise.resolve()));
     if (this.ahead?.spec === spec) this.ahead = undefined;
     const next = this.files[k + 1];
-    if (next && !next.spec.readsStore && !this.early.has(next.spec)) this.ahead = this.startHere(k + 1, read.done.then(nothing, nothing));
+    if (next && !next.spec.readsStore && !this.onThread.has(next.spec)) this.ahead = this.startHere(k + 1, read.done.then(nothing, nothing));
     return read;
   }
 
