@@ -26,7 +26,7 @@ export type ImportOptions = {
    * source's records of its entity tombstones nothing and is reported as held. Unset: no limit.
    */
   tombstoneThreshold?: number;
-  /** Files of at least this many bytes are parsed on a worker thread (default: THREAD_FROM_BYTES, 8 MB). */
+  /** Files of at least this many bytes are parsed on a worker thread (default: THREAD_FROM_BYTES, 4 MB). */
   threadFromBytes?: number;
 };
 
