@@ -158,14 +158,24 @@ export class EntityStage {
 
   /**
    * Ids named through references to other kinds and absent from the store: from `gathered` where
-   * the rows' encoder gathered them, otherwise (too many ids, a stage filled from a sync run) read
-   * from the stage.
+   * the rows' encoder gathered them; otherwise read from the stage. Where the encoder gave up (more
+   * than its limit of distinct ids: the users of a large district's enrollments), the ids named
+   * less the target's ids, as one set difference that reads the target table once in order: at
+   * L, 591,444 user ids took 5.1 s so against 8.3-9.0 s looked up one by one (each lookup visits
+   * the heap for users written in the same transaction). Where nothing was gathered (a stage
+   * filled from a sync run, usually a few rows), each distinct id is looked up.
    */
   private async missingOfOtherKinds(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ ref: number; id: string }>> {
     const known = refs.filter((i) => gathered?.[i]);
-    const unread = refs.filter((i) => !gathered?.[i]);
+    const givenUp = refs.filter((i) => gathered?.[i] === null);
+    const unread = refs.filter((i) => gathered?.[i] === undefined);
     const distinct = [
       ...known.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...gathered![i]!])] })),
+      ...givenUp.map((i) => ({
+        sql: `select ${i} as ref, d.id from (select x.id collate "C" from ${namedIn([i])}
+                except select t.sourced_id from ${ENTITIES[this.def.references[i]!.target].table} t where t.tenant_id = ?) d(id)`,
+        bindings: [this.tenantId],
+      })),
       ...(unread.length ? [{ sql: `select distinct x.ref, x.id from ${namedIn(unread)}`, bindings: [] }] : []),
     ];
     const absent = refs.map((i) => `when ${i} then not exists (select 1 from ${ENTITIES[this.def.references[i]!.target].table} t where t.tenant_id = ? and t.sourced_id = n.id)`);
