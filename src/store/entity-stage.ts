@@ -167,6 +167,7 @@ export class EntityStage {
    * each distinct id is looked up.
    */
   private async missingOfOtherKinds(refs: number[], gathered: GatheredIds | undefined): Promise<Array<{ ref: number; id: string }>> {
+    const targetOf = (i: number) => ENTITIES[this.def.references[i]!.target].table;
     const known = refs.filter((i) => gathered?.[i]);
     const givenUp = refs.filter((i) => gathered?.[i] === null);
     const unread = refs.filter((i) => gathered?.[i] === undefined);
@@ -174,12 +175,12 @@ export class EntityStage {
       ...known.map((i) => ({ sql: `select ${i} as ref, json_array_elements_text(?::json) as id`, bindings: [JSON.stringify([...gathered![i]!])] })),
       ...givenUp.map((i) => ({
         sql: `select ${i} as ref, d.id from (select x.id collate "C" from ${namedIn([i])}
-                except select t.sourced_id from ${ENTITIES[this.def.references[i]!.target].table} t where t.tenant_id = ?) d(id)`,
+                except select t.sourced_id from ${targetOf(i)} t where t.tenant_id = ?) d(id)`,
         bindings: [this.tenantId],
       })),
       ...(unread.length ? [{ sql: `select distinct x.ref, x.id from ${namedIn(unread)}`, bindings: [] }] : []),
     ];
-    const absent = refs.map((i) => `when ${i} then not exists (select 1 from ${ENTITIES[this.def.references[i]!.target].table} t where t.tenant_id = ? and t.sourced_id = n.id)`);
+    const absent = refs.map((i) => `when ${i} then not exists (select 1 from ${targetOf(i)} t where t.tenant_id = ? and t.sourced_id = n.id)`);
     const res = await this.trx.raw(
       `select n.ref, n.id from (${distinct.map((d) => d.sql).join(' union all ')}) n where case n.ref ${absent.join(' ')} end`,
       [...distinct.flatMap((d) => d.bindings), ...refs.map(() => this.tenantId)],

@@ -40,7 +40,7 @@ for (const engine of engines()) {
     });
 
     /** The broken references found with at most `maxGathered` ids gathered per reference; the transaction is rolled back. */
-    const brokenWith = async (maxGathered: number | undefined) => {
+    const brokenWith = async (maxGathered: number | undefined, { passGathered = true } = {}) => {
       const trx = await db.knex.transaction();
       try {
         const stage = new EntityStage(trx, 'enrollments', 'refs', 'csv', new Date());
@@ -54,7 +54,7 @@ for (const engine of engines()) {
         const batches = [encoder.encode(rows.slice(0, 3)), encoder.encode(rows.slice(3))];
         await stage.load(batches);
         await stage.seal();
-        return (await stage.brokenReferences(encoder.gathered)).map((b) => `${b.line} ${b.field}=${b.id}`);
+        return (await stage.brokenReferences(passGathered ? encoder.gathered : undefined)).map((b) => `${b.line} ${b.field}=${b.id}`);
       } finally {
         await trx.rollback();
       }
@@ -69,6 +69,10 @@ for (const engine of engines()) {
     test('ids read from the stage once a reference names more than the limit: the same rows', async () => {
       assert.deepEqual(await brokenWith(0), expected, 'nothing gathered');
       assert.deepEqual(await brokenWith(3), expected, 'users gathered; classes and schools given up in the second batch');
+    });
+
+    test('no ids gathered at all (a stage filled from a sync run): each id read from the stage and looked up, the same rows', async () => {
+      assert.deepEqual(await brokenWith(undefined, { passGathered: false }), expected);
     });
 
     /** Stages `rows`, then checks and applies them as an import does; what each step found. The transaction is rolled back. */

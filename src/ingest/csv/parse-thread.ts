@@ -33,7 +33,7 @@ const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 
 
 type Pending = {
   file: string;
-  spool: Spool;
+  spool: Pick<Spool, 'append'>;
   onProgress?: (file: string, rows: number) => void;
   /** The batches received so far, appended to the spool one after another. */
   appended: Promise<void>;
@@ -70,7 +70,7 @@ export class ParseThread {
   }
 
   /** Reads a file of the package at `location` into `spool`, after the files asked for before it. */
-  read(req: Omit<ParseRequest, 'id'>, spool: Spool, onProgress?: (file: string, rows: number) => void): Promise<ReadResult> {
+  read(req: Omit<ParseRequest, 'id'>, spool: Pick<Spool, 'append'>, onProgress?: (file: string, rows: number) => void): Promise<ReadResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { file: req.file, spool, onProgress, appended: Promise.resolve(), resolve, reject });

@@ -18,7 +18,8 @@ const queue: ParseRequest[] = [];
 let current = 0;
 let acked = 0;
 let wake: (() => void) | undefined;
-const packages = new Map<string, CsvPackage>();
+/** The import's package, opened at the first file asked for. */
+let pkg: CsvPackage | undefined;
 
 const send = (r: ParseReply) => port.postMessage(r);
 const nudge = () => {
@@ -36,8 +37,7 @@ port.on('message', (c: ParseCommand) => {
 
 async function read(req: ParseRequest): Promise<void> {
   const spec = CSV_FILES.find((s) => s.file === req.file)!;
-  const pkg = packages.get(req.location) ?? (await openCsvPackage(req.location));
-  packages.set(req.location, pkg);
+  pkg ??= await openCsvPackage(req.location);
   let sent = 0;
   current = req.id;
   acked = 0;
@@ -68,5 +68,5 @@ while (!stop.signal.aborted) {
   if (next) await read(next);
   else await new Promise<void>((resolve) => (wake = resolve));
 }
-for (const pkg of packages.values()) pkg.close();
+pkg?.close();
 port.close();
