@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ENTITIES } from '../model/entities.js';
+import { ENTITIES, type EntityName } from '../model/entities.js';
 import { buildCollectionQuery, orderOf, sortKeyOf, whereOf, type CollectionQuery } from './build-select.js';
 import { preparedRows } from '../store/prepared-rows.js';
 import type { SqlFragment } from './compile-filter.js';
@@ -110,21 +110,19 @@ export class Pager {
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
         entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
         entry.selective ??= entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= (await tableRows(trx, ENTITIES[q.entity].table));
-        const selective = entry.selective;
-        /** Rows `skip` to `skip + take` of the page, rendered. */
-        const slice = (take: number, skip: number): SqlFragment => {
-          if (selective) {
-            const m = matchesFirst(q, where, boundary, take, skip);
-            return renderedPage(m.page, render, m.order, sortKey?.name);
-          }
-          const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
-          return renderedPage(base, render, order, sortKey?.name);
-        };
+        const { limit, offset } = q.params;
         // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
         // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
         // The count above may use them.
         await trx.raw(NO_PARALLEL_WORKERS);
-        const { limit, offset } = q.params;
+        // A selective page finds its rows' addresses first, with a plan made for its values.
+        const found = entry.selective ? await this.addresses(trx, matchesFirst(q, where, boundary, limit)) : undefined;
+        /** Rows `skip` to `skip + take` of the page, rendered. */
+        const slice = (take: number, skip: number): SqlFragment => {
+          if (found) return renderedAt(q.entity, found.slice(skip, skip + take), render, sortKey?.name);
+          const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
+          return renderedPage(base, render, order, sortKey?.name);
+        };
         // Split only when this is the one page being rendered: then the second connection has a
         // core to run on, and no two requests can each hold one connection while waiting for another.
         const split = this.options.splitRows !== undefined && this.rendering < BUSY
@@ -133,19 +131,24 @@ export class Pager {
         if (split) {
           const half = Math.ceil(Math.min(limit, entry.total - offset) / 2); // the rows there are, halved (a last page may be short)
           const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
-          const [first, second] = await Promise.all([rowsOf(trx, slice(half, 0), !selective), rowsOnSnapshot(knex, snapshot, slice(limit - half, half), !selective)]);
+          const [first, second] = await Promise.all([rowsOf(trx, slice(half, 0)), rowsOnSnapshot(knex, snapshot, slice(limit - half, half))]);
           rows = first.concat(second);
         } else {
-          rows = await rowsOf(trx, slice(limit, 0), !selective);
+          rows = await rowsOf(trx, slice(limit, 0));
         }
         const last = rows[rows.length - 1];
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
           entry.boundaries.set(offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
-        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: selective, split, readAhead: false, dataVersion: version };
+        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: entry.selective, split, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
+  }
+
+  /** The row addresses a selective page's first statement (matchesFirst) finds, in the page's order. */
+  private async addresses(trx: Knex.Transaction, query: SqlFragment): Promise<string[]> {
+    return (await trx.raw(query.sql, query.bindings)).rows.map((r: { row_id: string }) => r.row_id);
   }
 
   private entry(key: string): Entry {
@@ -167,25 +170,24 @@ const NO_PARALLEL_WORKERS = 'set local max_parallel_workers_per_gather = 0';
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$/i;
 
 /**
- * A page's rows. A walk of the sort order (a query that is not selective) runs as a prepared
- * statement with a generic plan (preparedRows): its plan does not depend on the values, and
- * parsing and planning the rendering took 10-20 ms of each page.
+ * A page's rendered rows, as a prepared statement with a generic plan (preparedRows): the rendering
+ * statement walks the sort order or reads given row addresses, whose plans do not depend on the
+ * values, and parsing and planning the rendering took 10-20 ms of each page.
  */
-const rowsOf = async (trx: Knex.Transaction, query: SqlFragment, walk: boolean) =>
-  walk ? preparedRows<PageRow>(trx, query) : ((await trx.raw(query.sql, query.bindings)).rows as PageRow[]);
+const rowsOf = (trx: Knex.Transaction, query: SqlFragment) => preparedRows<PageRow>(trx, query);
 
 /**
  * `query` on another connection, in a read-only transaction on the snapshot `id` exported by a
  * transaction that stays open meanwhile (`pg_export_snapshot()`): it sees exactly the data that
  * transaction sees.
  */
-export async function rowsOnSnapshot(knex: Knex, id: string, query: SqlFragment, walk = false): Promise<PageRow[]> {
+export async function rowsOnSnapshot(knex: Knex, id: string, query: SqlFragment): Promise<PageRow[]> {
   if (!SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id from pg_export_snapshot(): ${id}`);
   return knex.transaction(
     async (trx) => {
       await trx.raw(`set transaction snapshot '${id}'`); // SET takes no bind parameters; the id was checked above
       await trx.raw(NO_PARALLEL_WORKERS);
-      return rowsOf(trx, query, walk);
+      return rowsOf(trx, query);
     },
     { isolationLevel: 'repeatable read', readOnly: true },
   );
@@ -245,35 +247,43 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
 }
 
 /**
- * The same page for a selective query (a delta, a small school): the matches' row addresses
- * (`ctid`), sourcedIds and sort values first, in a materialized CTE, so that Postgres finds them
- * through whatever index suits the filter; those narrow rows are sorted and limited, and only the
- * page's rows are then read, by address, in that order. Given ORDER BY and LIMIT over the whole
- * query, Postgres would rather walk the primary key in order and test every row (152 ms against 32
- * for a page of a 1% delta of 4.7M enrollments, on the store, when the CTE held whole rows), since
- * its estimate assumes the matches are spread evenly. Whole rows also spilled to disk past the
- * stock 4MB `work_mem` (34 ms against 18 by address for that page, measured later in `psql`). A
- * row's address read in the same statement is the row version the statement's snapshot sees. The
- * page is returned with `page_sort` and `page_sid`, its order, which `order` (over alias `r`)
- * follows without sorting again.
+ * The row addresses (`ctid`) of a selective query's page (a delta, a small school), in the page's
+ * order: the matches' addresses, sourcedIds and sort values first, in a materialized CTE, so that
+ * Postgres finds them through whatever index suits the filter; those narrow rows are sorted and
+ * limited. Given ORDER BY and LIMIT over the whole query, Postgres would rather walk the primary
+ * key in order and test every row (152 ms against 32 for a page of a 1% delta of 4.7M
+ * enrollments, on the store, when the CTE held whole rows), since its estimate assumes the matches
+ * are spread evenly. Whole rows also spilled to disk past the stock 4MB `work_mem` (34 ms against
+ * 18 by address for that page, measured later in `psql`). The page's rows are then rendered by a
+ * second statement (renderedAt) whose plan does not depend on the values.
  */
-export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number, skip: number): { page: SqlFragment; order: SqlFragment } {
+export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number): SqlFragment {
   const table = ENTITIES[q.entity].table;
   const key = sortKeyOf(q);
   const after = b ? afterBoundary(q, b) : undefined;
   const dir = q.params.descending ? 'desc' : 'asc';
-  const keyed = (sort: string, sid: string) => (key ? `${sort} ${dir}, ${sid} ${dir}` : `${sid} ${dir}`);
+  const keyed = key ? `m.sort_value ${dir}, m.sourced_id ${dir}` : `m.sourced_id ${dir}`;
   return {
-    page: {
-      sql: `with m as materialized (select r.ctid as row_id, r.sourced_id${key ? `, ${key.sql} as sort_value` : ''} from ${table} r
-              where ${where.sql}${after ? ` and ${after.sql}` : ''}),
-            k as (select * from m order by ${keyed('m.sort_value', 'm.sourced_id')} limit ? offset ?)
-            select t.*${key ? ', k.sort_value as page_sort' : ''}, k.sourced_id as page_sid
-            from k cross join lateral (select * from ${table} t where t.ctid = k.row_id) t
-            order by ${keyed('k.sort_value', 'k.sourced_id')}`,
-      bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), String(take), String((b ? 0 : q.params.offset) + skip)],
-    },
-    order: { sql: keyed('r.page_sort', 'r.page_sid'), bindings: [] },
+    sql: `with m as materialized (select r.ctid as row_id, r.sourced_id${key ? `, ${key.sql} as sort_value` : ''} from ${table} r
+            where ${where.sql}${after ? ` and ${after.sql}` : ''})
+          select m.row_id from m order by ${keyed} limit ? offset ?`,
+    bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), String(take), String(b ? 0 : q.params.offset)],
+  };
+}
+
+/**
+ * The records at the row addresses `found` (from matchesFirst), rendered, in that order. An address
+ * read in the transaction that found it is the row version that transaction's snapshot sees (a
+ * split page's second half reads on a connection that shares the snapshot): Postgres does not
+ * prune or reuse a row version some snapshot still sees.
+ */
+export function renderedAt(entity: EntityName, found: string[], render: SqlFragment, sort: string | undefined): SqlFragment {
+  return {
+    sql: `select r.sourced_id, ${sortKeyText(sort)} as sort_key, ${render.sql} as json
+          from unnest(cast(? as tid[])) with ordinality as u(row_id, i)
+          cross join lateral (select * from ${ENTITIES[entity].table} t where t.ctid = u.row_id) r
+          order by u.i`,
+    bindings: [...render.bindings, `{${found.map((a) => `"${a}"`).join(',')}}`],
   };
 }
 
