@@ -20,9 +20,10 @@ const preparedOn = new WeakMap<object, Set<string>>();
  * of each page (7-16 ms of planning, 2-6 of parsing), a third of an enrollments page.
  *
  * Only for queries whose best plan does not depend on their parameters' values: the pager's walks
- * of the sort order (a plan chosen without the values walks the same index). A selective query,
- * such as a delta by dateLastModified, needs its values to find its index and is not run here.
- * The statement is named by a hash of its text, so the same text finds its statement again.
+ * of the sort order (a plan chosen without the values walks the same index) and its rendering of
+ * rows at given addresses. Finding a selective query's rows, such as a delta's by
+ * dateLastModified, needs the values to choose its index and is not run here. The statement is
+ * named by a hash of its text, so the same text finds its statement again.
  * On PGlite (no named statements through knex) and past MAX_PREPARED_PER_CONNECTION, the query
  * runs as a plain one.
  */
