@@ -28,13 +28,14 @@ const preparedOn = new WeakMap<object, Set<string>>();
  * runs as a plain one.
  */
 export async function preparedRows<T>(trx: Knex.Transaction, query: SqlFragment): Promise<T[]> {
-  if (!canCopy(trx)) return (await trx.raw(query.sql, query.bindings as Knex.RawBinding[])).rows;
-  const native = trx.raw(query.sql, query.bindings as Knex.RawBinding[]).toSQL().toNative();
+  const raw = trx.raw(query.sql, query.bindings as Knex.RawBinding[]);
+  if (!canCopy(trx)) return (await raw).rows;
+  const native = raw.toSQL().toNative();
   const name = `rollcall_${createHash('sha256').update(native.sql).digest('base64url').slice(0, 40)}`;
   const conn = (await trx.client.acquireConnection()) as pg.PoolClient;
   const names = preparedOn.get(conn) ?? new Set<string>();
   preparedOn.set(conn, names);
-  if (!names.has(name) && names.size >= MAX_PREPARED_PER_CONNECTION) return (await trx.raw(query.sql, query.bindings as Knex.RawBinding[])).rows;
+  if (!names.has(name) && names.size >= MAX_PREPARED_PER_CONNECTION) return (await raw).rows;
   names.add(name);
   await trx.raw(`set local plan_cache_mode = force_generic_plan`);
   const res = await conn.query({ name, text: native.sql, values: native.bindings as unknown[] });
