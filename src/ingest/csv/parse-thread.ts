@@ -13,7 +13,7 @@ export type ParseRequest = { id: number; location: string; file: string; entity:
 
 /** What the thread sends back about a file: its batches in order, its progress, then done or failed. */
 export type ParseReply =
-  | { t: 'batch'; id: number; text: string }
+  | { t: 'batch'; id: number; bytes: Uint8Array }
   | { t: 'progress'; id: number; rows: number }
   | {
       t: 'done';
@@ -45,7 +45,8 @@ type Pending = {
  * A worker thread that parses an import's larger files while the main thread parses others and
  * drives the database: the importer's two cores both parse. Files are read one at a time, in the
  * order asked, each with the same readInto as on the main thread; their encoded batches come back
- * as messages and go into the file's spool here. The thread sends a few batches ahead at most
+ * as messages, already UTF-8 bytes whose memory moves to this thread without a copy, and go into
+ * the file's spool here. The thread sends a few batches ahead at most
  * (it waits for each to be spooled), so neither thread's memory grows with the file.
  */
 export class ParseThread {
@@ -89,7 +90,7 @@ export class ParseThread {
     if (!p) return;
     if (m.t === 'batch') {
       p.appended = p.appended.then(async () => {
-        await p.spool.append(m.text);
+        await p.spool.append(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
         this.post({ t: 'ack', id: m.id });
       });
       p.appended.catch((e: Error) => this.settle(m.id, () => p.reject(e)));

@@ -5,7 +5,7 @@ import type { CsvFileSpec, MapContext } from './files/index.js';
 import type { CsvPackage } from './package-source.js';
 import { ProblemLog } from './problems.js';
 import { ParseThread } from './parse-thread.js';
-import { CsvFormatError, readCsv, type CsvRow } from './read-csv.js';
+import { CsvFormatError, readCsvBatches, type CsvRow } from './read-csv.js';
 import { RowReader } from './row-reader.js';
 import { Spool } from './spool.js';
 
@@ -146,7 +146,7 @@ const nothing = () => {};
 
 /** Parses, checks and encodes every row of an entity file into `spool` (or what stands for it on the worker thread). */
 export async function readInto(
-  job: Omit<ReadJob, 'threadFromBytes'>, spec: CsvFileSpec, entity: EntityName, spool: Pick<Spool, 'append'>, stop: AbortSignal,
+  job: Omit<ReadJob, 'threadFromBytes'>, spec: CsvFileSpec, entity: EntityName, spool: { append(batch: string): Promise<void> }, stop: AbortSignal,
 ): Promise<ReadResult> {
   const encoder = new StageEncoder(entity, job.format);
   const problems = new ProblemLog(job.log.cap);
@@ -160,22 +160,25 @@ export async function readInto(
     batch = [];
     job.onProgress?.(spec.file, rows);
   };
-  for await (const { row, reader, metadataColumns } of rowsOf(job, spec)) {
+  for await (const chunk of rowBatchesOf(job, spec)) {
+    const reader = chunk.reader;
     columns = reader;
-    rows++;
-    const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, metadataColumns);
-    reader.problems.forEach((p) => problems.add(p));
-    if (sid === undefined || status === undefined) {
-      unstaged++;
-      continue;
+    for (const row of chunk.rows) {
+      rows++;
+      const { sid, status, data, ok } = readRow(reader, spec, job.ctx, row, chunk.metadataColumns);
+      reader.problems.forEach((p) => problems.add(p));
+      if (sid === undefined || status === undefined) {
+        unstaged++;
+        continue;
+      }
+      if (!ok) batch.push({ line: row.line, sid, status, ok: false });
+      else {
+        const json = data ? JSON.stringify(data) : undefined;
+        const hash = json && contentHash(json);
+        batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && encoder.referencesOf(data) });
+      }
+      if (batch.length >= BATCH) await flush();
     }
-    if (!ok) batch.push({ line: row.line, sid, status, ok: false });
-    else {
-      const json = data ? JSON.stringify(data) : undefined;
-      const hash = json && contentHash(json);
-      batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && encoder.referencesOf(data) });
-    }
-    if (batch.length >= BATCH) await flush();
   }
   await flush();
   return { rows, unstaged, problems, columns, gathered: encoder.gathered };
@@ -183,10 +186,15 @@ export async function readInto(
 
 /** Reads the header, checks it against the version's columns, and yields data rows. */
 export async function* rowsOf(job: Pick<ReadJob, 'pkg' | 'ctx'>, spec: CsvFileSpec): AsyncGenerator<{ row: CsvRow; reader: RowReader; metadataColumns: string[] }> {
-  const rows = readCsv(await job.pkg.open(spec.file));
-  const first = await rows.next();
+  for await (const { rows, reader, metadataColumns } of rowBatchesOf(job, spec)) for (const row of rows) yield { row, reader, metadataColumns };
+}
+
+/** rowsOf's rows, a parsed chunk of the file at a time (readCsvBatches). */
+export async function* rowBatchesOf(job: Pick<ReadJob, 'pkg' | 'ctx'>, spec: CsvFileSpec): AsyncGenerator<{ rows: CsvRow[]; reader: RowReader; metadataColumns: string[] }> {
+  const batches = readCsvBatches(await job.pkg.open(spec.file));
+  const first = await batches.next();
   if (first.done) throw new CsvFormatError('is empty: it needs at least a header row', 1, 1);
-  const header = first.value.cells.map((c) => c.trim());
+  const header = first.value[0]!.cells.map((c) => c.trim());
   const columns = spec.columns[job.ctx.version]!;
   const index = new Map<string, number>();
   header.forEach((name, i) => {
@@ -200,7 +208,8 @@ export async function* rowsOf(job: Pick<ReadJob, 'pkg' | 'ctx'>, spec: CsvFileSp
   if (missing.length) throw new CsvFormatError(`is missing the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its header`, 1, 1);
   const reader = new RowReader(spec.file, index);
   const metadataColumns = header.filter((h) => h.startsWith('metadata.')).sort();
-  for await (const row of rows) yield { row, reader, metadataColumns };
+  if (first.value.length > 1) yield { rows: first.value.slice(1), reader, metadataColumns };
+  for await (const rows of batches) yield { rows, reader, metadataColumns };
 }
 
 /** Validates one row; returns its sourcedId, status and (for active rows) canonical record. */

@@ -5,6 +5,20 @@ export type Ref = { sourcedId: string; type: string };
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_ID = 256;
+/** A cell of one `{type:identifier}` item. */
+const SINGLE_USER_ID = /^\{([^:{}]+):([^{}]*)\}$/;
+
+const spellingsOf = new WeakMap<readonly string[], Map<string, string>>();
+/** A vocabulary's values by their lower-case spelling (the first value of each), made once per vocabulary. */
+function spellings<T extends string>(allowed: readonly T[]): Map<string, T> {
+  let map = spellingsOf.get(allowed);
+  if (!map) {
+    map = new Map();
+    for (const a of allowed) if (!map.has(a.toLowerCase())) map.set(a.toLowerCase(), a);
+    spellingsOf.set(allowed, map);
+  }
+  return map as Map<string, T>;
+}
 
 function isCalendarDate(s: string): boolean {
   const m = DATE.exec(s);
@@ -74,8 +88,8 @@ export class RowReader {
   oneOf<T extends string>(field: string, allowed: readonly T[], required = false, allowExt = false): T | undefined {
     const v = this.str(field, required);
     if (v === undefined) return undefined;
-    const lower = v.toLowerCase();
-    const hit = allowed.find((a) => a.toLowerCase() === lower);
+    const known = spellings(allowed);
+    const hit = known.get(v) ?? known.get(v.toLowerCase()); // most cells are spelled as the vocabulary spells them
     if (hit) return hit;
     if (allowExt && /^ext:[a-zA-Z0-9.\-_]+$/.test(v)) return v as T;
     this.problem(field, v, `must be one of ${allowed.join(', ')}`);
@@ -120,7 +134,7 @@ export class RowReader {
   list(field: string, required = false): string[] | undefined {
     const v = this.str(field, required);
     if (v === undefined) return undefined;
-    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = v.includes(',') ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v]; // v is trimmed and not blank
     if (items.length === 0 && required) this.problem(field, v, 'is required');
     return items.length ? items : undefined;
   }
@@ -139,6 +153,8 @@ export class RowReader {
   userIds(field: string): Array<{ type: string; identifier: string }> | undefined {
     const v = this.str(field);
     if (v === undefined) return undefined;
+    const single = SINGLE_USER_ID.exec(v); // the usual cell, read as the loop below would read it
+    if (single && single[2]!.trim()) return [{ type: single[1]!.trim(), identifier: single[2]!.trim() }];
     const out: Array<{ type: string; identifier: string }> = [];
     for (const m of v.matchAll(/\{([^:{}]+):([^{}]*)\}|([^,{}\s][^,{}]*)/g)) {
       if (m[3] !== undefined || !m[2]?.trim()) {

@@ -63,8 +63,9 @@ export class Spool {
     return new Spool(file, unlinked ? undefined : name);
   }
 
-  async append(batch: string): Promise<void> {
-    const body = Buffer.from(batch, 'utf8');
+  /** Appends a batch: text, or its UTF-8 bytes (which the spool then owns). */
+  async append(batch: string | Buffer): Promise<void> {
+    const body = typeof batch === 'string' ? Buffer.from(batch, 'utf8') : batch;
     if (this.reading && this.read === this.written && this.inMemory.length < MEMORY_BATCHES) {
       this.inMemory.push(body);
       this.notify();

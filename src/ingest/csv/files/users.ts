@@ -10,8 +10,12 @@ const V1P2_ONLY = [
   'userMasterIdentifier', 'preferredGivenName', 'preferredMiddleName', 'preferredFamilyName', 'primaryOrgSourcedId', 'pronouns',
 ];
 
-/** Fields both versions share, in the canonical record's key order. `password` is never stored. */
-function person(r: RowReader) {
+/**
+ * Fields both versions share, in the canonical record's key order. `password` is never stored.
+ * Each version adds its own fields to this object after these (in place: spreading it into a new
+ * object took a quarter of a users row's mapping).
+ */
+function person(r: RowReader): Record<string, unknown> {
   return {
     username: r.str('username'),
     userIds: r.userIds('userIds'),
@@ -29,32 +33,29 @@ function person(r: RowReader) {
 }
 
 function mapV1p1(r: RowReader, ctx: MapContext) {
-  const base = person(r);
-  if (base.username === undefined) r.problem('username', '', 'is required');
+  const record = person(r);
+  if (record.username === undefined) r.problem('username', '', 'is required');
   const role = r.oneOf('role', ROLES_V1P1, true);
   const orgs = r.refs('orgSourcedIds', 'org', true) ?? [];
-  return {
-    ...base,
-    roles: role ? orgs.map((org) => ({ roleType: 'primary', role: roleFromV1p1(role, ctx.orgTypes.get(org.sourcedId)), org })) : undefined,
-    primaryOrg: orgs[0],
-  };
+  record.roles = role ? orgs.map((org) => ({ roleType: 'primary', role: roleFromV1p1(role, ctx.orgTypes.get(org.sourcedId)), org })) : undefined;
+  record.primaryOrg = orgs[0];
+  return record;
 }
 
 function mapV1p2(r: RowReader, ctx: MapContext) {
   const sourcedId = r.raw('sourcedId') ?? '';
   const roles = ctx.rolesByUser.get(sourcedId);
   if (!roles?.length) r.problem('sourcedId', sourcedId, 'has no roles in roles.csv (a 1.2 user needs at least one)');
-  return {
-    ...person(r),
-    userMasterIdentifier: r.str('userMasterIdentifier'),
-    preferredFirstName: r.str('preferredGivenName'),
-    preferredMiddleName: r.str('preferredMiddleName'),
-    preferredLastName: r.str('preferredFamilyName'),
-    pronouns: r.str('pronouns'),
-    roles,
-    primaryOrg: r.ref('primaryOrgSourcedId', 'org'),
-    userProfiles: ctx.profilesByUser.get(sourcedId),
-  };
+  const record = person(r);
+  record.userMasterIdentifier = r.str('userMasterIdentifier');
+  record.preferredFirstName = r.str('preferredGivenName');
+  record.preferredMiddleName = r.str('preferredMiddleName');
+  record.preferredLastName = r.str('preferredFamilyName');
+  record.pronouns = r.str('pronouns');
+  record.roles = roles;
+  record.primaryOrg = r.ref('primaryOrgSourcedId', 'org');
+  record.userProfiles = ctx.profilesByUser.get(sourcedId);
+  return record;
 }
 
 export const usersCsv: CsvFileSpec = {
