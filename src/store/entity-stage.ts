@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
 import { canCopy, CopyIn } from './copy-rows.js';
+import { withIndexesBuiltAfter } from './indexes-after-load.js';
 import type { GatheredIds } from './stage-encoder.js';
 
 export type ApplyCounts = { created: number; updated: number; unchanged: number; tombstoned: number };
@@ -267,12 +268,15 @@ export class EntityStage {
     };
   }
 
-  /** Every good active row as a new record. */
+  /** Every good active row as a new record; into a table empty for every tenant, with its indexes built after (withIndexesBuiltAfter). */
   private async insertAll(): Promise<{ created: number; updated: number }> {
     const { names, values } = this.insertColumns;
-    const res = await this.trx.raw(
-      `insert into ${this.def.table} (${names}) select ${values} from ${STAGE} s where s.ok and s.status = 'active'`,
-      [this.tenantId, this.ts, this.source],
+    const res = await withIndexesBuiltAfter(this.trx, this.def.table, () =>
+      this.trx.raw(`insert into ${this.def.table} (${names}) select ${values} from ${STAGE} s where s.ok and s.status = 'active'`, [
+        this.tenantId,
+        this.ts,
+        this.source,
+      ]),
     );
     return { created: res.rowCount ?? 0, updated: 0 };
   }
