@@ -51,7 +51,8 @@ for (const engine of engines()) {
         const counted = await db.knex.raw(`select count(*)::int as n from ${table} where tenant_id = 'first' and ${column} is not null`);
         const viaIndex = await db.knex.transaction(async (trx) => {
           await trx.raw('set local enable_seqscan = off');
-          return trx.raw(`select count(*)::int as n from ${table} where tenant_id = 'first' and ${column} >= ''`);
+          const res = await trx.raw(`select count(*)::int as n from ${table} where tenant_id = 'first' and ${column} >= ''`);
+          return res as { rows: Array<{ n: number }> };
         });
         assert.ok(counted.rows[0].n > 0);
         assert.equal(viaIndex.rows[0].n, counted.rows[0].n, `${table}.${column}`);

@@ -104,6 +104,31 @@ describe('the parse thread', () => {
     }
   });
 
+  test('a read asked for before its spool exists keeps its place in the order: its batches wait for the spool', async () => {
+    const dir = fixturePackage({});
+    const thread = new ParseThread();
+    const spools = [await Spool.create(), await Spool.create()];
+    try {
+      const base = { location: dir, format: 'copy' as const, version: '1.1' as const, cap: 1000 };
+      let giveSpool!: (s: Spool) => void;
+      const progress: string[] = [];
+      const onProgress = (file: string) => void (progress.at(-1) === file || progress.push(file));
+      const first = thread.read({ ...base, file: 'classes.csv', entity: 'classes' }, new Promise<Spool>((r) => (giveSpool = r)), onProgress);
+      const second = thread.read({ ...base, file: 'demographics.csv', entity: 'demographics' }, spools[1]!, onProgress);
+      assert.equal((await second).rows, 3);
+      assert.deepEqual(progress, ['classes.csv', 'demographics.csv'], 'parsed in the order asked');
+      giveSpool(spools[0]!);
+      assert.equal((await first).rows, 3);
+      spools[0]!.end();
+      const batches: string[] = [];
+      for await (const b of spools[0]!.batches()) batches.push(b.toString('utf8'));
+      assert.match(batches.join(''), /\tcls-1\t/);
+    } finally {
+      await thread.close();
+      for (const s of spools) await s.dispose();
+    }
+  });
+
   test('close() stops a read waiting for its batches to be spooled, and the read fails', async () => {
     const thread = new ParseThread();
     const spool = { append: () => new Promise<void>(() => {}) }; // never spools: the thread stops at IN_FLIGHT batches and waits

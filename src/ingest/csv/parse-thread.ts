@@ -33,7 +33,7 @@ const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 
 
 type Pending = {
   file: string;
-  spool: Pick<Spool, 'append'>;
+  spool: Promise<Pick<Spool, 'append'>>;
   onProgress?: (file: string, rows: number) => void;
   /** The batches received so far, appended to the spool one after another. */
   appended: Promise<void>;
@@ -70,11 +70,18 @@ export class ParseThread {
     });
   }
 
-  /** Reads a file of the package at `location` into `spool`, after the files asked for before it. */
-  read(req: Omit<ParseRequest, 'id'>, spool: Pick<Spool, 'append'>, onProgress?: (file: string, rows: number) => void): Promise<ReadResult> {
+  /**
+   * Reads a file of the package at `location` into `spool` (which may still be being created),
+   * after the files asked for before it.
+   */
+  read(
+    req: Omit<ParseRequest, 'id'>,
+    spool: Pick<Spool, 'append'> | Promise<Pick<Spool, 'append'>>,
+    onProgress?: (file: string, rows: number) => void,
+  ): Promise<ReadResult> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { file: req.file, spool, onProgress, appended: Promise.resolve(), resolve, reject });
+      this.pending.set(id, { file: req.file, spool: Promise.resolve(spool), onProgress, appended: Promise.resolve(), resolve, reject });
       this.post({ t: 'read', id, ...req });
     });
   }
@@ -90,7 +97,7 @@ export class ParseThread {
     if (!p) return;
     if (m.t === 'batch') {
       p.appended = p.appended.then(async () => {
-        await p.spool.append(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+        await (await p.spool).append(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
         this.post({ t: 'ack', id: m.id });
       });
       p.appended.catch((e: Error) => this.settle(m.id, () => p.reject(e)));

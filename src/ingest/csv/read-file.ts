@@ -84,7 +84,11 @@ export class FileReads {
     this.thread = thread;
     for (const { spec, entity } of threaded) {
       const request = { location: job.pkg.name, file: spec.file, entity, format: job.format, version: job.ctx.version, cap: job.log.cap };
-      this.onThread.set(spec, this.start(spec, entity, (spool) => thread.read(request, spool, job.onProgress)));
+      // Asked for here, in file order: the thread reads its files in the order asked, and a file
+      // whose turn comes first must not wait behind a larger one (spools open in no set order).
+      const spool = Spool.create();
+      const result = thread.read(request, spool, job.onProgress);
+      this.onThread.set(spec, this.start(spec, entity, () => result, spool));
     }
   }
 
@@ -118,9 +122,8 @@ export class FileReads {
     });
   }
 
-  /** A new spool for `spec`'s file, filled by `fill`, then ended (or failed with its error). */
-  private start(spec: CsvFileSpec, entity: EntityName, fill: (into: Spool) => Promise<ReadResult>): FileRead {
-    const spool = Spool.create();
+  /** `spool` (a new one by default) for `spec`'s file, filled by `fill`, then ended (or failed with its error). */
+  private start(spec: CsvFileSpec, entity: EntityName, fill: (into: Spool) => Promise<ReadResult>, spool = Spool.create()): FileRead {
     const done = (async () => {
       const into = await spool;
       try {
