@@ -29,7 +29,7 @@ export type ParseReply =
 /** What the thread is told: read a file, a batch has been spooled, or stop. */
 export type ParseCommand = ({ t: 'read' } & ParseRequest) | { t: 'ack'; id: number } | { t: 'stop' };
 
-const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+const THREAD_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
 
 type Pending = {
   file: string;
@@ -58,7 +58,9 @@ export class ParseThread {
   constructor() {
     // Without limits V8 gives the thread a heap as large as the main thread's, and lets it grow
     // (the importer's peak RSS at M: 410-480 MB, against 350-410 MB with them). The thread keeps at most a
-    // batch, a few batches in flight and the ids a file names (up to about 60 MB).
+    // batch, a few batches in flight and the ids a file names (up to about 60 MB). A 32 MB young
+    // generation parsed M's enrollments on the thread in 4.5-5.7 s against 5.5-6.0 s at 16 MB
+    // (three interleaved runs of two each; 48 MB was no faster than 32).
     this.worker = new Worker(new URL('./parse-worker-entry.js', import.meta.url), { resourceLimits: THREAD_HEAP });
     this.worker.on('message', (m: ParseReply) => this.receive(m));
     this.exited = new Promise((resolve) => {
