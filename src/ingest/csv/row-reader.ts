@@ -89,7 +89,7 @@ export class RowReader {
     const v = this.str(field, required);
     if (v === undefined) return undefined;
     const known = spellings(allowed);
-    const hit = known.get(v) ?? known.get(v.toLowerCase()); // most cells are spelled as the vocabulary spells them
+    const hit = known.get(v) ?? known.get(v.toLowerCase()); // a lower-case cell (most are) is found without lower-casing it
     if (hit) return hit;
     if (allowExt && /^ext:[a-zA-Z0-9.\-_]+$/.test(v)) return v as T;
     this.problem(field, v, `must be one of ${allowed.join(', ')}`);
