@@ -268,10 +268,10 @@ export class EntityStage {
     };
   }
 
-  /** Every good active row as a new record; into a table empty for every tenant, with its indexes built after (withIndexesBuiltAfter). */
+  /** Every good active row as a new record; many into a table empty for every tenant, with its indexes built after (withIndexesBuiltAfter). */
   private async insertAll(): Promise<{ created: number; updated: number }> {
     const { names, values } = this.insertColumns;
-    const res = await withIndexesBuiltAfter(this.trx, this.def.table, () =>
+    const res = await withIndexesBuiltAfter(this.trx, this.def.table, this.appliedActive, () =>
       this.trx.raw(`insert into ${this.def.table} (${names}) select ${values} from ${STAGE} s where s.ok and s.status = 'active'`, [
         this.tenantId,
         this.ts,

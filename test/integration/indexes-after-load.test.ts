@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { importCsv } from '../../src/ingest/csv/import.js';
 import type { Database } from '../../src/store/db.js';
-import { withIndexesBuiltAfter } from '../../src/store/indexes-after-load.js';
-import { FIXTURE_1P1 } from '../helpers/csv-package.js';
+import { BUILD_AFTER_ROWS, withIndexesBuiltAfter } from '../../src/store/indexes-after-load.js';
+import { fixturePackage } from '../helpers/csv-package.js';
 import { engines } from '../helpers/engines.js';
 
 type IndexRow = { name: string; oid: number; def: string };
@@ -23,6 +23,13 @@ async function indexes(db: Database): Promise<IndexRow[]> {
 
 const definitions = (rows: IndexRow[]) => rows.map((r) => `${r.name}: ${r.def}`);
 const identities = (rows: IndexRow[]) => rows.map((r) => `${r.name}#${r.oid}`);
+const ofTable = (table: string, rows: IndexRow[]) => identities(rows).filter((i) => i.startsWith(`${table}_`));
+
+/** The fixture with enough enrollments for their indexes to be built after them; every other file stays small. */
+const manyEnrollments = () =>
+  fixturePackage({
+    'enrollments.csv': (old) => old + Array.from({ length: BUILD_AFTER_ROWS }, (_, i) => `enr-x${i},,,cls-1,org-s1,a1,student,false,,\n`).join(''),
+  });
 
 for (const engine of engines()) {
   describe(`a first load's indexes (${engine.name})`, () => {
@@ -34,14 +41,16 @@ for (const engine of engines()) {
       await db.close();
     });
 
-    test('a new store: indexes built after the rows, the same definitions, every record reachable through them', async () => {
+    test('a new store: a large file\'s indexes are built after its rows, with the same definitions; small files keep theirs', async () => {
       const before = await indexes(db);
-      const r = await importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'first' });
+      const r = await importCsv(db.knex, { location: manyEnrollments(), tenant: 'first' });
       assert.equal(r.outcome, 'succeeded');
       const afterLoad = await indexes(db);
       assert.deepEqual(definitions(afterLoad), definitions(before));
-      const kept = identities(afterLoad).filter((i) => identities(before).includes(i));
-      assert.deepEqual(kept, [], 'every index of a table the import filled was built again');
+      const kept = ofTable('enrollments', afterLoad).filter((i) => identities(before).includes(i));
+      assert.deepEqual(kept, [], 'every enrollments index was built again');
+      assert.ok(ofTable('enrollments', afterLoad).length >= 5);
+      for (const small of ['orgs', 'classes', 'users']) assert.deepEqual(ofTable(small, afterLoad), ofTable(small, before), `${small}: a few rows, indexes kept`);
 
       // The rebuilt primary key holds: a second row with the same key is refused.
       const one = (await db.knex.raw(`select * from enrollments where tenant_id = 'first' limit 1`)).rows[0];
@@ -61,7 +70,7 @@ for (const engine of engines()) {
 
     test("another tenant's first load into tables that hold rows keeps their indexes", async () => {
       const before = await indexes(db);
-      const r = await importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'second' });
+      const r = await importCsv(db.knex, { location: manyEnrollments(), tenant: 'second' });
       assert.equal(r.outcome, 'succeeded');
       assert.deepEqual(identities(await indexes(db)), identities(before));
       const n = await db.knex.raw(`select count(*)::int as n from enrollments where tenant_id = 'second'`);
@@ -74,7 +83,7 @@ for (const engine of engines()) {
       const before = (await db.knex.raw(`select indexrelid::int as oid from pg_index where indrelid = 'empty_probe'::regclass order by 1`)).rows;
       await assert.rejects(
         db.knex.transaction((trx) =>
-          withIndexesBuiltAfter(trx, 'empty_probe', async () => {
+          withIndexesBuiltAfter(trx, 'empty_probe', BUILD_AFTER_ROWS, async () => {
             await trx.raw(`insert into empty_probe values (1, 'a')`);
             throw new Error('the load failed');
           }),
@@ -106,13 +115,9 @@ if (base) {
         await reader.query('begin');
         await reader.query('select count(*) from enrollments'); // holds a share lock until it commits
         const before = await indexes(db);
-        const r = await importCsv(db.knex, { location: FIXTURE_1P1, tenant: 'busy' });
+        const r = await importCsv(db.knex, { location: manyEnrollments(), tenant: 'busy' });
         assert.equal(r.outcome, 'succeeded');
-        assert.deepEqual(
-          identities(await indexes(db)).filter((i) => i.startsWith('enrollments')),
-          identities(before).filter((i) => i.startsWith('enrollments')),
-          'the enrollments indexes were kept',
-        );
+        assert.deepEqual(ofTable('enrollments', await indexes(db)), ofTable('enrollments', before), 'the enrollments indexes were kept');
         const seen = await reader.query(`select count(*)::int as n from enrollments where tenant_id = 'busy'`);
         assert.ok(seen.rows[0].n > 0, "the reader sees the committed import's enrollments");
       } finally {
