@@ -58,6 +58,10 @@ describe('a users row as a canonical record', () => {
     userIds: '{SIS:42}', givenName: 'Ada', familyName: 'Lovelace', middleName: 'B', identifier: '42', email: 'ada@example.org',
     agentSourcedIds: 'g1', grades: '09',
   };
+  /** The shared fields' JSON, first in both versions' records. */
+  const SHARED =
+    '{"username":"ada","userIds":[{"type":"SIS","identifier":"42"}],"enabledUser":true,"givenName":"Ada","familyName":"Lovelace",' +
+    '"middleName":"B","identifier":"42","email":"ada@example.org","agents":[{"sourcedId":"g1","type":"user"}],"grades":["09"],';
   const ctx = (version: '1.1' | '1.2') => ({
     version,
     orgTypes: new Map([['sch1', 'school'], ['sch2', 'district']]),
@@ -69,21 +73,19 @@ describe('a users row as a canonical record', () => {
     const r = readerOf(columns, columns.map((c) => cells[c] ?? ''));
     assert.equal(
       JSON.stringify(usersCsv.map(r, ctx('1.1'))),
-      '{"username":"ada","userIds":[{"type":"SIS","identifier":"42"}],"enabledUser":true,"givenName":"Ada","familyName":"Lovelace",' +
-        '"middleName":"B","identifier":"42","email":"ada@example.org","agents":[{"sourcedId":"g1","type":"user"}],"grades":["09"],' +
+      SHARED +
         '"roles":[{"roleType":"primary","role":"siteAdministrator","org":{"sourcedId":"sch1","type":"org"}},' +
         '{"roleType":"primary","role":"districtAdministrator","org":{"sourcedId":"sch2","type":"org"}}],"primaryOrg":{"sourcedId":"sch1","type":"org"}}',
     );
     assert.deepEqual(r.problems, []);
   });
 
-  test('1.2: the shared fields in order, then the 1.2 fields, roles, primaryOrg and profiles', () => {
+  test('1.2: the shared fields in order, then the 1.2 fields, roles and primaryOrg', () => {
     const columns12 = usersCsv.columns['1.2']!.all;
     const r = readerOf(columns12, columns12.map((c) => ({ ...cells, preferredGivenName: 'Addie', pronouns: 'she/her', primaryOrgSourcedId: 'sch1' })[c] ?? ''));
     assert.equal(
       JSON.stringify(usersCsv.map(r, ctx('1.2'))),
-      '{"username":"ada","userIds":[{"type":"SIS","identifier":"42"}],"enabledUser":true,"givenName":"Ada","familyName":"Lovelace",' +
-        '"middleName":"B","identifier":"42","email":"ada@example.org","agents":[{"sourcedId":"g1","type":"user"}],"grades":["09"],' +
+      SHARED +
         '"preferredFirstName":"Addie","pronouns":"she/her","roles":[{"roleType":"primary","role":"teacher","org":{"sourcedId":"sch1","type":"org"}}],' +
         '"primaryOrg":{"sourcedId":"sch1","type":"org"}}',
     );
