@@ -84,6 +84,8 @@ for (const engine of engines()) {
       await assert.rejects(
         db.knex.transaction((trx) =>
           withIndexesBuiltAfter(trx, 'empty_probe', BUILD_AFTER_ROWS, async () => {
+            const during = await trx.raw(`select count(*)::int as n from pg_index where indrelid = 'empty_probe'::regclass`);
+            assert.equal(during.rows[0].n, 0, 'the indexes were dropped for the load');
             await trx.raw(`insert into empty_probe values (1, 'a')`);
             throw new Error('the load failed');
           }),
