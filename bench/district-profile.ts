@@ -16,7 +16,7 @@ import { SHARE_EVERYTHING } from '../src/auth/sharing.js';
 import { ENTITIES, type EntityName } from '../src/model/entities.js';
 import { buildCollectionQuery, orderOf, whereOf, type CollectionQuery } from '../src/query/build-select.js';
 import { readCollectionParams } from '../src/query/collection-params.js';
-import { matchesFirst, renderedAt, renderedPage } from '../src/query/pager.js';
+import { matchesFirst, renderedAt, renderedPage, type Found } from '../src/query/pager.js';
 import type { SqlFragment } from '../src/query/compile-filter.js';
 import { openDatabase } from '../src/store/db.js';
 import { preparedRows } from '../src/store/prepared-rows.js';
@@ -111,7 +111,7 @@ async function profilePage(entity: EntityName, key: string, filter: string, offs
     await trx.raw('set local max_parallel_workers_per_gather = 0');
     const node = await timed(sql, 3, trx);
     const plan = await explain(sql, trx);
-    const renderedSql = selective ? renderedAt(entity, node.rows.map((r: { row_id: string }) => r.row_id), render, undefined) : renderedPage(sql, render, order, undefined);
+    const renderedSql = selective ? renderedAt(entity, node.rows.map((r: Found) => r.row_id), render, undefined) : renderedPage(sql, render, order, undefined);
     return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(key, renderedSql, trx)), plan: plan.plan };
   });
 }
