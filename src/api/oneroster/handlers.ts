@@ -35,8 +35,8 @@ async function renderFor(deps: HandlerDeps, ep: Endpoint, version: OneRosterVers
   return renderRecordSql(ep.entity, version, { baseUrl, fields, sharing: p.sharing, visibleOrgs: orgs });
 }
 
-/** Sends JSON text that the database rendered. */
-const sendJson = (res: Response, text: string) => res.type('application/json').send(text);
+/** Sends JSON that the database rendered, as text or as its UTF-8 bytes. */
+const sendJson = (res: Response, body: string | Buffer) => res.type('application/json').send(body);
 
 const warningsOf = (warnings: QueryWarning[], ep: Endpoint) => warnings.map((w) => warningInfo(w.codeMinor, w.description, ep.operationId));
 
