@@ -252,12 +252,12 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
 
 /**
  * The row addresses (`ctid`) and sourcedIds of a selective query's page (a delta, a small school),
- * in the page's order: the matches' addresses, sourcedIds and sort values first, in a materialized CTE, so that
- * Postgres finds them through whatever index suits the filter; those narrow rows are sorted and
- * limited. Given ORDER BY and LIMIT over the whole query, Postgres would rather walk the primary
- * key in order and test every row (152 ms against 32 for a page of a 1% delta of 4.7M
- * enrollments, on the store, when the CTE held whole rows), since its estimate assumes the matches
- * are spread evenly. Whole rows also spilled to disk past the stock 4MB `work_mem` (34 ms against
+ * in the page's order: the matches' addresses, sourcedIds and sort values first, in a materialized
+ * CTE, so that Postgres finds them through whatever index suits the filter; those narrow rows are
+ * sorted and limited. Given ORDER BY and LIMIT over the whole query, Postgres would rather walk
+ * the primary key in order and test every row (152 ms against 32 for a page of a 1% delta of 4.7M
+ * enrollments, on the store, when the CTE held whole rows), since its estimate assumes the
+ * matches are spread evenly. Whole rows also spilled to disk past the stock 4MB `work_mem` (34 ms against
  * 18 by address for that page, measured later in `psql`). The page's rows are then rendered by a
  * second statement (renderedAt) whose plan does not depend on the values.
  */
@@ -292,7 +292,10 @@ export function renderedAt(entity: EntityName, rowIds: string[], render: SqlFrag
   };
 }
 
-/** A selective page's rendered rows in the order their first statement found them (sourcedIds are unique in a tenant's table). */
+/**
+ * A selective page's rendered rows (renderedAt) in the order its first statement found them. The
+ * rows are one tenant's records of one entity, so their sourcedIds are unique.
+ */
 export function inFoundOrder(rows: PageRow[], found: Found[]): PageRow[] {
   const bySourcedId = new Map(rows.map((r) => [r.sourced_id, r]));
   const ordered: PageRow[] = [];
