@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityName } from '../../model/entities.js';
 import { EntityStage } from '../../store/entity-stage.js';
-import { settleTables } from '../../store/settle.js';
+import { settleTables, type TableChange } from '../../store/settle.js';
 import { stageFormatOf } from '../../store/stage-encoder.js';
 import { ensureTenant, lockTenantForWrite } from '../../store/tenants.js';
 import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './files/index.js';
@@ -44,7 +44,7 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
     const log = new ProblemLog(opts.problemCap ?? 1000);
     const manifest = await readManifest(pkg, opts.mode, log);
     if (!manifest) return finish(opts, pkg, undefined, started, false, [], log); // nothing to apply: the store is not touched
-    const report = await knex.transaction(async (trx) => {
+    const { report, clock } = await knex.transaction(async (trx) => {
       const tenantCreated = await ensureTenant(trx, opts.tenant);
       const ts = await lockTenantForWrite(trx, opts.tenant);
       await trx.raw(`set local work_mem = '64MB'`); // the checks' hash aggregates and anti-joins stay in memory at L
@@ -74,24 +74,26 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
         `insert into import_runs (tenant_id, source, origin, started_at, finished_at, outcome, report) values (?, ?, ?, ?, now(), ?, ?)`,
         [opts.tenant, job.source, pkg.name, started, r.outcome, JSON.stringify(r)],
       );
-      return r;
+      return { report: r, clock: ts };
     });
-    await settleTables(knex, changedTables(report));
+    await settleTables(knex, opts.tenant, clock, changedTables(report));
     return report;
   } finally {
     pkg.close();
   }
 }
 
-/** The tables an import changed (roles and user profiles land in users, counted on users.csv). */
-function changedTables(report: ImportReport): Set<string> {
-  const tables = new Set<string>();
+/** The rows an import changed in each table (roles and user profiles land in users, counted on users.csv). */
+function changedTables(report: ImportReport): TableChange[] {
+  const rows = new Map<string, number>();
   for (const f of report.files) {
     const spec = CSV_FILES.find((s) => s.file === f.file);
     const target = spec?.target;
-    if (target && target !== 'roles' && target !== 'userProfiles' && f.created + f.updated + f.tombstoned > 0) tables.add(ENTITIES[target].table);
+    if (!target || target === 'roles' || target === 'userProfiles') continue;
+    const table = ENTITIES[target].table;
+    rows.set(table, (rows.get(table) ?? 0) + f.created + f.updated + f.tombstoned);
   }
-  return tables;
+  return [...rows].map(([table, n]) => ({ table, rows: n }));
 }
 
 type Job = {
