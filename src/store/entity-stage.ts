@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
 import { canCopy, CopyIn } from './copy-rows.js';
+import { countedRows } from './counted-rows.js';
 import { withIndexesBuiltAfter } from './indexes-after-load.js';
 import type { GatheredIds } from './stage-encoder.js';
 
@@ -249,8 +250,7 @@ export class EntityStage {
    */
   private async statisticsMoved(changed: number): Promise<boolean> {
     if (changed <= 1000) return false;
-    const res = await this.trx.raw(`select reltuples from pg_class where oid = ?::regclass`, [this.def.table]);
-    const rows = Number(res.rows[0].reltuples); // -1 until the table is first analyzed
+    const rows = await countedRows(this.trx, this.def.table); // -1 until the table is first analyzed
     return rows < 0 || changed > rows / 10;
   }
 

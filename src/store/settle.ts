@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countedRows } from './counted-rows.js';
 
 /** What one committed write changed in one table: the rows it created, updated or tombstoned, each stamped with the write's clock. */
 export type TableChange = { table: string; rows: number };
@@ -24,20 +25,11 @@ export async function settleTables(knex: Knex, tenant: string, clock: Date, chan
   for (const { table, rows } of changes) {
     if (rows <= 0) continue;
     try {
-      if (await largeChange(knex, table, rows)) await knex.raw(`vacuum ${table}`);
+      const counted = await countedRows(knex, table); // after a large change, by the ANALYZE the write ran
+      if (counted < 0 || rows > counted / 10) await knex.raw(`vacuum ${table}`);
       else await knex.raw(`select count(*) from ${table} where tenant_id = ? and date_last_modified = ?`, [tenant, clock]);
     } catch {
       // autovacuum will get to it
     }
   }
-}
-
-/**
- * Whether `rows` is more than a tenth of the table's rows as last counted (by the ANALYZE a large
- * change runs within the write, or an earlier VACUUM), or the table was never counted.
- */
-async function largeChange(knex: Knex, table: string, rows: number): Promise<boolean> {
-  const res = await knex.raw('select reltuples from pg_class where oid = cast(? as regclass)', [table]);
-  const counted = Number(res.rows[0]?.reltuples ?? -1);
-  return counted < 0 || rows > counted / 10;
 }
