@@ -26,6 +26,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { writeDemoCsv } from '../src/demo/generate.js';
 import { deltaPackages } from './delta-packages.js';
+import { Agent } from 'undici';
 import { pageStats, pull, requestToken, type PullResult } from './district-http.js';
 import { meter } from './district-meter.js';
 import { benchOptions } from './district-options.js';
@@ -146,12 +147,19 @@ async function runEngine(engine: string, speedAtStart: MachineSpeed) {
       deltaToken = await requestToken(server!.base, clients[0].clientId, clients[0].clientSecret);
     }
     const DELTA = `filter=${encodeURIComponent(`dateLastModified>'${since}'`)}&limit=${o.limit}`;
+    // The delta pull opens connections of its own, as a consumer coming back for a delta hours later
+    // does. Otherwise it would reuse the full pull's connection where the delta import was shorter
+    // than the server's keep-alive (S, M) and open a new one where it was longer (L): a new
+    // connection starts with a small TCP window, and a page of several MB then arrives in many
+    // pieces while the server renders the next page ahead.
+    const fresh = new Agent();
     m = await meter(server, backends);
-    const deltaUsers = await pull(apiBase(), deltaToken, 'users', DELTA, { collect: (r) => ({ status: r.status, middleName: r.middleName }) });
-    const deltaEnrollments = await pull(apiBase(), deltaToken, 'enrollments', DELTA, { collect: (r) => ({ status: r.status }) });
+    const deltaUsers = await pull(apiBase(), deltaToken, 'users', DELTA, { collect: (r) => ({ status: r.status, middleName: r.middleName }), dispatcher: fresh });
+    const deltaEnrollments = await pull(apiBase(), deltaToken, 'enrollments', DELTA, { collect: (r) => ({ status: r.status }), dispatcher: fresh });
     const deltaPullCpu = await m.end();
-    // The same delta pull again: PGlite's first one runs on a just-restarted server (cold caches, lazily compiled validators).
-    const repeat = [await pull(apiBase(), deltaToken, 'users', DELTA), await pull(apiBase(), deltaToken, 'enrollments', DELTA)];
+    // The same delta pull again, on the same connections: PGlite's first one runs on a just-restarted server (cold caches, lazily compiled validators).
+    const repeat = [await pull(apiBase(), deltaToken, 'users', DELTA, { dispatcher: fresh }), await pull(apiBase(), deltaToken, 'enrollments', DELTA, { dispatcher: fresh })];
+    await fresh.close();
     const exact = (got: Map<string, Record<string, unknown>>, want: Set<string>, ok: (r: Record<string, unknown>) => boolean) => {
       const missing = [...want].filter((id) => !got.has(id));
       const extra = [...got.keys()].filter((id) => !want.has(id));

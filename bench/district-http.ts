@@ -1,5 +1,6 @@
 // The HTTP side of the district benchmark: a token from /oauth/token, and a collection pulled page
 // by page over real HTTP (Node's fetch, i.e. undici, keep-alive) following the Link rel="next" header.
+import type { Dispatcher } from 'undici';
 
 export type PageSample = {
   /** Offset of the page, from its URL. */
@@ -55,7 +56,11 @@ export async function pull(
   token: string,
   collection: string,
   query: string,
-  opts: { collect?: (r: Record<string, any>) => Record<string, unknown> } = {},
+  opts: {
+    collect?: (r: Record<string, any>) => Record<string, unknown>;
+    /** The connections to use (an undici Agent of its own: new ones); the process's shared pool by default. */
+    dispatcher?: Dispatcher;
+  } = {},
 ): Promise<PullResult> {
   const pages: PageSample[] = [];
   const errors: string[] = [];
@@ -73,7 +78,7 @@ export async function pull(
     let body: Buffer;
     let ttfb: number;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) } as RequestInit);
       ttfb = performance.now() - start;
       body = Buffer.from(await res.arrayBuffer());
     } catch (e) {
