@@ -20,6 +20,13 @@ const Env = z.object({
   /** Requests per minute each API client may make (a client's own setting overrides it). */
   ROLLCALL_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   /**
+   * Seconds an idle HTTP connection is kept open for the client's next request. Longer than the
+   * idle timeout of a load balancer or proxy in front (60 s for most), so that the proxy, not
+   * Rollcall, closes an idle connection; otherwise the proxy may send a request on a connection
+   * Rollcall is closing and answer 502. Node's own default is 5 s.
+   */
+  ROLLCALL_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(75),
+  /**
    * Fernet keys (comma list, newest first) sealing secrets at rest. Without it, the embedded
    * database keeps a generated key in <data dir>/secret.key; a server database then cannot seal.
    */
@@ -38,6 +45,7 @@ export type Config = {
   demoStudents: number;
   tokenTtlSeconds: number;
   rateLimitPerMinute: number;
+  keepAliveSeconds: number;
   adminSecret?: string;
   secretKey?: string;
 };
@@ -61,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoStudents: e.ROLLCALL_DEMO_STUDENTS,
     tokenTtlSeconds: e.ROLLCALL_TOKEN_TTL,
     rateLimitPerMinute: e.ROLLCALL_RATE_LIMIT,
+    keepAliveSeconds: e.ROLLCALL_KEEP_ALIVE_SECONDS,
     adminSecret: e.ROLLCALL_ADMIN_SECRET,
     secretKey: e.ROLLCALL_SECRET_KEY,
   };

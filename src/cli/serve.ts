@@ -36,6 +36,7 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
+  server.keepAliveTimeout = config.keepAliveSeconds * 1000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const base = config.publicUrl ?? `http://localhost:${port}`;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -9,6 +10,31 @@ import { rollcall, startServer } from '../helpers/cli.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollcall-serve-'));
 const env = { ROLLCALL_DATA_DIR: dataDir, ROLLCALL_DEMO_STUDENTS: '120', DATABASE_URL: '' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `done()` holds, at most 10 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const start = performance.now(); !done(); await sleep(20)) {
+    if (performance.now() - start > 10_000) throw new Error(`no ${what} within 10 s`);
+  }
+}
+
+/** One TCP connection to the server, on which GET /health is sent by hand; records what comes back and when it is closed. */
+function rawConnection(url: string) {
+  const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+  let received = '';
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('data', (d) => (received += d));
+  return {
+    get: () => socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+    responses: () => received.match(/HTTP\/1\.1 200 /g)?.length ?? 0, // a response follows the body before it on the same line
+    keepAliveHeader: () => /^Keep-Alive: (.*)\r$/m.exec(received)?.[1],
+    isOpen: () => !socket.destroyed && socket.readyState === 'open',
+    closed,
+    destroy: () => socket.destroy(),
+  };
+}
 
 async function counts() {
   const db = await openDatabase({ dataDir, command: 'test' });
@@ -58,6 +84,36 @@ describe('rollcall serve on the embedded database', () => {
       await server.stop();
     }
     assert.deepEqual(await counts(), before);
+  });
+
+  test('idle connections stay open for ROLLCALL_KEEP_ALIVE_SECONDS (default 75), longer than a load balancer\'s', async () => {
+    const byDefault = await startServer(env);
+    try {
+      const c = rawConnection(byDefault.url);
+      c.get();
+      await until(() => c.responses() === 1, 'response');
+      assert.equal(c.keepAliveHeader(), 'timeout=75');
+      c.destroy();
+    } finally {
+      await byDefault.stop();
+    }
+    const short = await startServer({ ...env, ROLLCALL_KEEP_ALIVE_SECONDS: '2' });
+    try {
+      const c = rawConnection(short.url);
+      c.get();
+      await until(() => c.responses() === 1, 'response');
+      assert.equal(c.keepAliveHeader(), 'timeout=2');
+      await sleep(1200); // idle, within the keep-alive: the same connection takes the next request
+      assert.ok(c.isOpen());
+      c.get();
+      await until(() => c.responses() === 2, 'second response');
+      const idleSince = performance.now();
+      await c.closed; // then, idle past it, the server closes it
+      const idleMs = performance.now() - idleSince;
+      assert.ok(idleMs > 1500 && idleMs < 10_000, `closed after ${idleMs.toFixed(0)} ms idle`);
+    } finally {
+      await short.stop();
+    }
   });
 
   test('a package path that does not exist is refused before the database is opened', async () => {
