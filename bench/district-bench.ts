@@ -24,9 +24,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { Agent } from 'undici';
 import { writeDemoCsv } from '../src/demo/generate.js';
 import { deltaPackages } from './delta-packages.js';
-import { Agent } from 'undici';
 import { pageStats, pull, requestToken, type PullResult } from './district-http.js';
 import { meter } from './district-meter.js';
 import { benchOptions } from './district-options.js';
@@ -148,10 +148,9 @@ async function runEngine(engine: string, speedAtStart: MachineSpeed) {
     }
     const DELTA = `filter=${encodeURIComponent(`dateLastModified>'${since}'`)}&limit=${o.limit}`;
     // The delta pull opens connections of its own, as a consumer coming back for a delta hours later
-    // does. Otherwise it would reuse the full pull's connection where the delta import was shorter
-    // than the server's keep-alive (S, M) and open a new one where it was longer (L): a new
-    // connection starts with a small TCP window, and a page of several MB then arrives in many
-    // pieces while the server renders the next page ahead.
+    // does. Otherwise it would reuse the full pull's connection where the delta import took less than
+    // the server's keep-alive and open a new one where it took longer, and the sizes would measure
+    // different things: a first page arrives more slowly on a new connection (docs/benchmarks.md).
     const fresh = new Agent();
     m = await meter(server, backends);
     const deltaUsers = await pull(apiBase(), deltaToken, 'users', DELTA, { collect: (r) => ({ status: r.status, middleName: r.middleName }), dispatcher: fresh });
