@@ -78,7 +78,7 @@ export async function pull(
     let body: Buffer;
     let ttfb: number;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) } as RequestInit);
+      res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, dispatcher: opts.dispatcher } as RequestInit);
       ttfb = performance.now() - start;
       body = Buffer.from(await res.arrayBuffer());
     } catch (e) {

@@ -9,3 +9,12 @@ export async function countedRows(knex: Knex, table: string): Promise<number> {
   const res = await knex.raw('select reltuples from pg_class where oid = cast(? as regclass)', [table]);
   return Number(res.rows[0]?.reltuples ?? -1);
 }
+
+/**
+ * Whether `rows` changed rows are more than a tenth of the table as last counted, or the table was
+ * never counted: the size at which Postgres's own autovacuum would analyze it.
+ */
+export async function isLargeChange(knex: Knex, table: string, rows: number): Promise<boolean> {
+  const counted = await countedRows(knex, table);
+  return counted < 0 || rows > counted / 10;
+}

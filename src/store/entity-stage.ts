@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ENTITIES, type EntityDef } from '../model/entities.js';
 import { canCopy, CopyIn } from './copy-rows.js';
-import { countedRows } from './counted-rows.js';
+import { isLargeChange } from './counted-rows.js';
 import { withIndexesBuiltAfter } from './indexes-after-load.js';
 import type { GatheredIds } from './stage-encoder.js';
 
@@ -249,9 +249,7 @@ export class EntityStage {
    * rows of the table whatever the change (0.9 s for users at L, for a delta of 8,605 users).
    */
   private async statisticsMoved(changed: number): Promise<boolean> {
-    if (changed <= 1000) return false;
-    const rows = await countedRows(this.trx, this.def.table); // -1 until the table is first analyzed
-    return rows < 0 || changed > rows / 10;
+    return changed > 1000 && (await isLargeChange(this.trx, this.def.table, changed));
   }
 
   /** Whether the store holds any record of this kind for the tenant, tombstones included. */

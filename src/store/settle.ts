@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { countedRows } from './counted-rows.js';
+import { isLargeChange } from './counted-rows.js';
 
 /** What one committed write changed in one table: the rows it created, updated or tombstoned, each stamped with the write's clock. */
 export type TableChange = { table: string; rows: number };
@@ -25,8 +25,8 @@ export async function settleTables(knex: Knex, tenant: string, clock: Date, chan
   for (const { table, rows } of changes) {
     if (rows <= 0) continue;
     try {
-      const counted = await countedRows(knex, table); // after a large change, by the ANALYZE the write ran
-      if (counted < 0 || rows > counted / 10) await knex.raw(`vacuum ${table}`);
+      // Counted after a large change by the ANALYZE the write ran.
+      if (await isLargeChange(knex, table, rows)) await knex.raw(`vacuum ${table}`);
       else await knex.raw(`select count(*) from ${table} where tenant_id = ? and date_last_modified = ?`, [tenant, clock]);
     } catch {
       // autovacuum will get to it
