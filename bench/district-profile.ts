@@ -111,7 +111,7 @@ async function profilePage(entity: EntityName, key: string, filter: string, offs
     await trx.raw('set local max_parallel_workers_per_gather = 0');
     const node = await timed(sql, 3, trx);
     const plan = await explain(sql, trx);
-    const renderedSql = selective ? renderedAt(entity, node.rows.map((r: Found) => r.row_id), render, undefined) : renderedPage(sql, render, order, undefined);
+    const renderedSql = selective ? renderedAt(entity, tenant, node.rows.map((r: Found) => r.row_id), render, undefined) : renderedPage(sql, render, order, undefined);
     return { offset, rows: node.rows.length, dbExecutionMs: plan.executionMs, nodeQueryMs: node.ms, ...(await rendered(key, renderedSql, trx)), plan: plan.plan };
   });
 }

@@ -42,8 +42,13 @@ export type Found = { row_id: string; sourced_id: string };
 
 /** Where a page ended: the last row's sort key and sourcedId. The next page starts after it. */
 type Boundary = { key: string; sid: string };
-/** What is known of one query at one data version: its total, whether it is selective, where its pages end. */
-type Entry = { total?: number; selective?: boolean; boundaries: Map<number, Boundary> };
+/**
+ * A selective query's matches from the `from`th on, in the query's order, as one of its later
+ * pages found them: the pages after it read their rows at these addresses without finding them.
+ */
+type KeptMatches = { from: number; found: Found[] };
+/** What is known of one query at one data version: its total, whether it is selective, where its pages end, its matches. */
+type Entry = { total?: number; selective?: boolean; boundaries: Map<number, Boundary>; matches?: KeptMatches };
 
 const MAX_QUERIES = 2000;
 const MAX_BOUNDARIES = 20_000;
@@ -54,6 +59,8 @@ const AHEAD_TTL_MS = 60_000;
 const BUSY = 2;
 /** A query with at most this many matches, and a tenth of the table or fewer, reads its matches first. */
 const MATCHES_FIRST_MAX = 100_000;
+/** Matches kept for later pages, over all queries: about 130 bytes each (an address and a sourcedId). */
+const MAX_KEPT_MATCHES = 200_000;
 
 /**
  * Serves collection pages in O(limit): when the previous page of the same query over the same data
@@ -67,6 +74,8 @@ export class Pager {
   private readonly ahead = new ReadAhead<Computed>(MAX_AHEAD, AHEAD_TTL_MS);
   /** Pages being rendered now, asked for or ahead. */
   private rendering = 0;
+  /** Matches kept by all entries (KeptMatches). */
+  private kept = 0;
 
   constructor(private readonly options: PagerOptions = {}) {}
 
@@ -112,48 +121,101 @@ export class Pager {
         const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
         const sortKey = sortKeyOf(q);
         const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
-        entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number;
-        entry.selective ??= entry.total <= MATCHES_FIRST_MAX && entry.total * 10 <= Math.max(0, await countedRows(trx, ENTITIES[q.entity].table));
+        const total = (entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number);
+        entry.selective ??= total <= MATCHES_FIRST_MAX && total * 10 <= Math.max(0, await countedRows(trx, ENTITIES[q.entity].table));
         const { limit, offset } = q.params;
         // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
         // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
         // The count above may use them.
         await trx.raw(NO_PARALLEL_WORKERS);
-        // A selective page finds its rows' addresses first, with a plan made for its values.
-        const found = entry.selective ? await this.addresses(trx, matchesFirst(q, where, boundary, limit)) : undefined;
-        /** Rows `skip` to `skip + take` of the page, rendered. */
-        const slice = (take: number, skip: number): SqlFragment => {
-          if (found) return renderedAt(q.entity, found.slice(skip, skip + take).map((f) => f.row_id), render, sortKey?.name);
+        /** Rows `skip` to `skip + take` of the page, rendered (`found`: at those addresses). */
+        const slice = (found: Found[] | undefined, take: number, skip: number): SqlFragment => {
+          if (found) return renderedAt(q.entity, q.tenant, found.slice(skip, skip + take).map((f) => f.row_id), render, sortKey?.name);
           const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
           return renderedPage(base, render, order, sortKey?.name);
         };
         // Split only when this is the one page being rendered: then the second connection has a
         // core to run on, and no two requests can each hold one connection while waiting for another.
         const split = this.options.splitRows !== undefined && this.rendering < BUSY
-          && Math.min(limit, entry.total - offset) >= this.options.splitRows;
-        let rows: PageRow[];
-        if (split) {
-          const half = Math.ceil(Math.min(limit, entry.total - offset) / 2); // the rows there are, halved (a last page may be short)
-          const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
-          const [first, second] = await Promise.all([rowsOf(trx, slice(half, 0)), rowsOnSnapshot(knex, snapshot, slice(limit - half, half))]);
-          rows = first.concat(second);
-        } else {
-          rows = await rowsOf(trx, slice(limit, 0));
+          && Math.min(limit, total - offset) >= this.options.splitRows;
+        const pageRows = async (found: Found[] | undefined): Promise<PageRow[]> => {
+          let rows: PageRow[];
+          if (split) {
+            const half = Math.ceil(Math.min(limit, total - offset) / 2); // the rows there are, halved (a last page may be short)
+            const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
+            const [first, second] = await Promise.all([rowsOf(trx, slice(found, half, 0)), rowsOnSnapshot(knex, snapshot, slice(found, limit - half, half))]);
+            rows = first.concat(second);
+          } else {
+            rows = await rowsOf(trx, slice(found, limit, 0));
+          }
+          return found ? inFoundOrder(rows, found) : rows;
+        };
+        // A selective page finds its rows' addresses first, with a plan made for its values, or
+        // takes them from the matches an earlier page kept.
+        let matches = entry.selective ? await this.matchesOf(trx, entry, q, where, boundary) : undefined;
+        let rows = await pageRows(matches?.found);
+        if (matches?.kept && rows.length < matches.found.length) {
+          // Kept addresses that no longer hold the page's rows: the table was rewritten since they
+          // were found (VACUUM FULL). Forgotten, and the page's matches found again.
+          this.forget(entry);
+          matches = await this.matchesOf(trx, entry, q, where, boundary);
+          rows = await pageRows(matches.found);
         }
-        if (found) rows = inFoundOrder(rows, found);
         const last = rows[rows.length - 1];
         if (last && entry.boundaries.size < MAX_BOUNDARIES) {
           entry.boundaries.set(offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
         }
-        return { rows, total: entry.total, seeked: boundary !== undefined, matchesFirst: entry.selective, split, readAhead: false, dataVersion: version };
+        return { rows, total, seeked: boundary !== undefined, matchesFirst: entry.selective, split, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
   }
 
+  /**
+   * The addresses of a selective page's rows, in the page's order. The first page finds its own
+   * rows only, as it is asked for while the client waits; a later page (most often read ahead,
+   * while the page before it is sent) finds every match from its own on and keeps them, so the
+   * pages after it only slice them: finding the matches read every one of them and sorted them,
+   * 16-18 ms of each page of a 1% delta of L's enrollments (46,943 matches). Kept matches serve
+   * only their entry's data version, as its total and boundaries do: a record's row version, and
+   * so its address, stays while the tenant's data does, except when the table is rewritten
+   * (VACUUM FULL), which computeNow notices as rows missing at the addresses. An address then
+   * holding another tenant's row is never read (renderedAt).
+   */
+  private async matchesOf(
+    trx: Knex.Transaction, entry: Entry, q: CollectionQuery, where: SqlFragment, boundary: Boundary | undefined,
+  ): Promise<{ found: Found[]; kept: boolean }> {
+    const { limit, offset } = q.params;
+    const kept = entry.matches;
+    if (kept && offset >= kept.from && offset < kept.from + kept.found.length) {
+      return { found: kept.found.slice(offset - kept.from, offset - kept.from + limit), kept: true };
+    }
+    if (offset === 0) return { found: await this.addresses(trx, matchesFirst(q, where, undefined, limit)), kept: false };
+    const all = await this.addresses(trx, matchesFirst(q, where, boundary, null));
+    this.keep(entry, { from: offset, found: all });
+    return { found: all.slice(0, limit), kept: false };
+  }
+
   /** The rows a selective page's first statement (matchesFirst) finds, in the page's order. */
   private async addresses(trx: Knex.Transaction, query: SqlFragment): Promise<Found[]> {
     return (await trx.raw(query.sql, query.bindings)).rows;
+  }
+
+  /** Keeps `matches` for the entry's later pages, forgetting those of the least recently used entries past MAX_KEPT_MATCHES. */
+  private keep(entry: Entry, matches: KeptMatches): void {
+    this.forget(entry);
+    if (matches.found.length > MAX_KEPT_MATCHES) return;
+    for (const e of this.cache.values()) {
+      if (this.kept + matches.found.length <= MAX_KEPT_MATCHES) break;
+      this.forget(e);
+    }
+    entry.matches = matches;
+    this.kept += matches.found.length;
+  }
+
+  private forget(entry: Entry): void {
+    if (entry.matches) this.kept -= entry.matches.found.length;
+    entry.matches = undefined;
   }
 
   private entry(key: string): Entry {
@@ -162,7 +224,11 @@ export class Pager {
       this.cache.delete(key); // most recently used goes last
     } else {
       e = { boundaries: new Map() };
-      if (this.cache.size >= MAX_QUERIES) this.cache.delete(this.cache.keys().next().value!);
+      if (this.cache.size >= MAX_QUERIES) {
+        const [oldest, old] = this.cache.entries().next().value!;
+        this.forget(old);
+        this.cache.delete(oldest);
+      }
     }
     this.cache.set(key, e);
     return e;
@@ -262,9 +328,10 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * `work_mem` (34 ms against 18 by address for that page, measured later in `psql`). A materialized
  * CTE keeps the matches apart too, but writes them to a tuplestore first: 23-31 ms against 16-18
  * for the first page of that delta (46,943 matches, in `psql`). The page's rows are then rendered
- * by a second statement (renderedAt) whose plan does not depend on the values.
+ * by a second statement (renderedAt) whose plan does not depend on the values. `take` null: every
+ * match from the page's first row on.
  */
-export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number): SqlFragment {
+export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number | null): SqlFragment {
   const table = ENTITIES[q.entity].table;
   const key = sortKeyOf(q);
   const after = b ? afterBoundary(q, b) : undefined;
@@ -273,8 +340,8 @@ export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary
   return {
     sql: `select m.row_id, m.sourced_id from (select r.ctid as row_id, r.sourced_id${key ? `, ${key.sql} as sort_value` : ''} from ${table} r
             where ${where.sql}${after ? ` and ${after.sql}` : ''} offset 0) m
-          order by ${keyed} limit ? offset ?`,
-    bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), String(take), String(b ? 0 : q.params.offset)],
+          order by ${keyed}${take === null ? '' : ' limit ?'} offset ?`,
+    bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), ...(take === null ? [] : [String(take)]), String(b ? 0 : q.params.offset)],
   };
 }
 
@@ -287,11 +354,11 @@ export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary
  * transaction's snapshot sees (a split page's second half reads on a connection that shares the
  * snapshot): Postgres does not prune or reuse a row version some snapshot still sees.
  */
-export function renderedAt(entity: EntityName, rowIds: string[], render: SqlFragment, sort: string | undefined): SqlFragment {
+export function renderedAt(entity: EntityName, tenant: string, rowIds: string[], render: SqlFragment, sort: string | undefined): SqlFragment {
   return {
     sql: `select r.sourced_id, ${sortKeyText(sort)} as sort_key, ${render.sql} as json
-          from ${ENTITIES[entity].table} r where r.ctid = any(cast(? as tid[]))`,
-    bindings: [...render.bindings, `{${rowIds.map((a) => `"${a}"`).join(',')}}`],
+          from ${ENTITIES[entity].table} r where r.ctid = any(cast(? as tid[])) and r.tenant_id = ?`,
+    bindings: [...render.bindings, `{${rowIds.map((a) => `"${a}"`).join(',')}}`, tenant],
   };
 }
 

@@ -5,7 +5,7 @@ import { importCsv } from '../../src/ingest/csv/import.js';
 import type { EntityName } from '../../src/model/entities.js';
 import { buildCollectionQuery, orderOf, type CollectionQuery } from '../../src/query/build-select.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
-import { Pager, renderedPage, rowsOnSnapshot, type PageRow, type PagerOptions } from '../../src/query/pager.js';
+import { Pager, renderedAt, renderedPage, rowsOnSnapshot, type PageRow, type PagerOptions } from '../../src/query/pager.js';
 import { renderRecordSql } from '../../src/api/render/render-sql.js';
 import { SHARE_EVERYTHING } from '../../src/auth/sharing.js';
 import type { Database } from '../../src/store/db.js';
@@ -99,6 +99,51 @@ for (const engine of engines()) {
         }
         assert.ok(pages > 2, `${entity} ${JSON.stringify(raw)}: ${pages} pages`);
       }
+    });
+
+    test('a selective query finds its matches once for its later pages, and again when the table was rewritten since', async () => {
+      await db.knex.raw('analyze users');
+      const users = ((await db.knex.raw(`select sourced_id from users where tenant_id = ? order by sourced_id`, [TENANT])).rows as Array<{ sourced_id: string }>)
+        .filter((_, i) => i % 11 === 3).map((r) => r.sourced_id);
+      const filter = users.map((id) => `sourcedId='${id}'`).join(' OR ');
+      // Row versions left dead before the others, so that VACUUM FULL moves the live ones.
+      await db.knex.raw(`update users set data = data where ctid in (select ctid from users where tenant_id = ? order by ctid limit 20)`, [TENANT]);
+      const addresses = async () => ((await db.knex.raw(`select ctid::text as a from users where tenant_id = ? and sourced_id = any(?) order by sourced_id`, [TENANT, users])).rows as Array<{ a: string }>).map((r) => r.a);
+      const finds: string[] = [];
+      const onQuery = (q: { sql: string }) => { if (q.sql.includes('r.ctid as row_id')) finds.push(q.sql); };
+      db.knex.on('query', onQuery);
+      try {
+        const pager = new Pager();
+        const page = async (offset: number) => {
+          finds.length = 0;
+          const q = query('users', { filter, limit: '4', offset: String(offset) });
+          const got = await pager.page(db.knex, q, render('users'));
+          assert.equal(got.matchesFirst, true);
+          assert.deepEqual(got.rows, await plainRendered(q), `offset ${offset}`);
+          return finds.length;
+        };
+        assert.equal(await page(0), 1, 'the first page finds its own rows');
+        assert.equal(await page(4), 1, 'the second finds every match from its own on');
+        assert.equal(await page(8), 0, 'the third reads the matches the second kept');
+        const before = await addresses();
+        await db.knex.raw('vacuum full users');
+        assert.notDeepEqual(await addresses(), before, 'the rewrite moved the matches');
+        assert.equal(await page(12), 1, 'the kept addresses no longer hold the rows: found again');
+        assert.equal(await page(16), 0, 'and kept again');
+      } finally {
+        db.knex.off('query', onQuery);
+      }
+    });
+
+    test('rows at given addresses are read only where they are the tenant\'s', async () => {
+      assert.equal((await loadDemo(db.knex, 'pager-twin', { students: 5, seed: 9 })).outcome, 'succeeded');
+      const twin = (await db.knex.raw(`select ctid::text as a from users where tenant_id = 'pager-twin' order by sourced_id limit 3`)).rows as Array<{ a: string }>;
+      const at = (tenant: string) => {
+        const sql = renderedAt('users', tenant, twin.map((r) => r.a), render('users'), undefined);
+        return db.knex.raw(sql.sql, sql.bindings).then((r) => r.rows as PageRow[]);
+      };
+      assert.equal((await at('pager-twin')).length, 3);
+      assert.deepEqual(await at(TENANT), [], 'another tenant\'s rows, though the same demo gave them the same sourcedIds');
     });
 
     if (engine.name === 'postgres') {
