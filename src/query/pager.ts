@@ -352,7 +352,9 @@ export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary
  * a third longer for a page of 5,000 (users 74 against 57 ms, enrollments 69 against 51, medians
  * in Node at L). An address read in the transaction that found it is the row version that
  * transaction's snapshot sees (a split page's second half reads on a connection that shares the
- * snapshot): Postgres does not prune or reuse a row version some snapshot still sees.
+ * snapshot): Postgres does not prune or reuse a row version some snapshot still sees. Only the
+ * tenant's rows are read: an address kept for later pages (Pager.matchesOf) may hold another
+ * tenant's row once the table has been rewritten.
  */
 export function renderedAt(entity: EntityName, tenant: string, rowIds: string[], render: SqlFragment, sort: string | undefined): SqlFragment {
   return {
