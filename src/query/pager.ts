@@ -47,8 +47,8 @@ type Boundary = { key: string; sid: string };
  * pages found them: the pages after it read their rows at these addresses without finding them.
  */
 type KeptMatches = { from: number; found: Found[] };
-/** What is known of one query at one data version: its total, whether it is selective, where its pages end, its matches. */
-type Entry = { total?: number; selective?: boolean; boundaries: Map<number, Boundary>; matches?: KeptMatches };
+/** What is known of one query at one data version (`key`): its total, whether it is selective, where its pages end, its matches. */
+type Entry = { key: string; total?: number; selective?: boolean; boundaries: Map<number, Boundary>; matches?: KeptMatches };
 
 const MAX_QUERIES = 2000;
 const MAX_BOUNDARIES = 20_000;
@@ -204,7 +204,8 @@ export class Pager {
   /** Keeps `matches` for the entry's later pages, forgetting those of the least recently used entries past MAX_KEPT_MATCHES. */
   private keep(entry: Entry, matches: KeptMatches): void {
     this.forget(entry);
-    if (matches.found.length > MAX_KEPT_MATCHES) return;
+    // Not for an entry the cache let go of while its matches were being found: nothing would forget them.
+    if (matches.found.length > MAX_KEPT_MATCHES || this.cache.get(entry.key) !== entry) return;
     for (const e of this.cache.values()) {
       if (this.kept + matches.found.length <= MAX_KEPT_MATCHES) break;
       this.forget(e);
@@ -223,7 +224,7 @@ export class Pager {
     if (e) {
       this.cache.delete(key); // most recently used goes last
     } else {
-      e = { boundaries: new Map() };
+      e = { key, boundaries: new Map() };
       if (this.cache.size >= MAX_QUERIES) {
         const [oldest, old] = this.cache.entries().next().value!;
         this.forget(old);
