@@ -59,7 +59,7 @@ const AHEAD_TTL_MS = 60_000;
 const BUSY = 2;
 /** A query with at most this many matches, and a tenth of the table or fewer, reads its matches first. */
 const MATCHES_FIRST_MAX = 100_000;
-/** Matches kept for later pages, over all queries: about 130 bytes each (an address and a sourcedId). */
+/** Matches kept for later pages, over all queries: 26.5 MB of heap for 200,000 with 40-character sourcedIds (an address and a sourcedId each). */
 const MAX_KEPT_MATCHES = 200_000;
 
 /**
