@@ -18,9 +18,11 @@ export type RenderOptions = {
 
 /**
  * One SQL expression over the row alias `r` that yields the record's OneRoster JSON as text, for
- * this version and client: the shape's properties in order, each either `,"key":<json>` or NULL
- * (left out), joined by concat(), which skips NULLs. Keys and paths come only from the shapes;
- * the base URL and the visible orgs are bindings.
+ * this version and client: the shape's properties in order, each either `"key":<json>` or NULL
+ * (left out), joined with commas by concat_ws(), which skips NULLs. (Joining them with leading
+ * commas by concat() and cutting the first off with substr() took 15% longer for a page of 5,000
+ * users: substr counts a UTF-8 text's characters up to the cut, here the whole record.) Keys and
+ * paths come only from the shapes; the base URL and the visible orgs are bindings.
  */
 export function renderRecordSql(entity: EntityName, version: OneRosterVersion, opts: RenderOptions): SqlFragment {
   const masked = maskedFieldsOf(opts.sharing, entity);
@@ -34,7 +36,7 @@ export function renderRecordSql(entity: EntityName, version: OneRosterVersion, o
   const parts = SHAPES[version][entity].filter((p) => (!opts.fields || opts.fields.includes(p.key)) && !masked.has(p.key)).map((p) => property(p, ctx));
   if (!parts.length) return { sql: `'{}'`, bindings: [] };
   return {
-    sql: `'{' || substr(concat(${parts.map((p) => p.sql).join(',\n  ')}), 2) || '}'`,
+    sql: `'{' || concat_ws(',', ${parts.map((p) => p.sql).join(',\n  ')}) || '}'`,
     bindings: parts.flatMap((p) => p.bindings),
   };
 }
@@ -48,8 +50,8 @@ const name = (s: string) => {
 };
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const at = (path: string) => `r.data->'${name(path)}'`;
-/** `,"key":` as a SQL literal. */
-const prefix = (key: string) => quote(`,"${name(key)}":`);
+/** `"key":` as a SQL literal. */
+const prefix = (key: string) => quote(`"${name(key)}":`);
 const plain = (sql: string): SqlFragment => ({ sql, bindings: [] });
 
 /**
@@ -135,9 +137,9 @@ const element: Loc = { of: 'x.e', path: [] };
 function roleJson(role: Loc, ctx: Ctx): SqlFragment {
   const member = (k: string) => `${prefix(k)} || ${json(within(role, k))}::text`;
   return join(
-    plain(`'{' || substr(concat(${member('roleType')}, ${member('role')}, ${prefix('org')} || `),
+    plain(`'{' || concat_ws(',', ${member('roleType')}, ${member('role')}, ${prefix('org')} || `),
     guidRef(within(role, 'org'), ctx),
-    plain(`, ${member('userProfile')}, ${member('beginDate')}, ${member('endDate')}), 2) || '}'`),
+    plain(`, ${member('userProfile')}, ${member('beginDate')}, ${member('endDate')}) || '}'`),
   );
 }
 
