@@ -6,6 +6,7 @@ import * as connections from '../../migrations/20261123000400_connections.js';
 import * as renderFunctions from '../../migrations/20261205000100_render_functions.js';
 import * as entityTenantChecks from '../../migrations/20261206000100_entity_tenant_checks.js';
 import * as noRecordJsonStatistics from '../../migrations/20261206000200_no_record_json_statistics.js';
+import * as guidRefFunction from '../../migrations/20261207000100_guid_ref_function.js';
 import type { Database } from './db.js';
 
 type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['20261205000100_render_functions', renderFunctions],
   ['20261206000100_entity_tenant_checks', entityTenantChecks],
   ['20261206000200_no_record_json_statistics', noRecordJsonStatistics],
+  ['20261207000100_guid_ref_function', guidRefFunction],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -38,12 +38,17 @@ const EDGE_USERS: Array<[string, Record<string, unknown>]> = [
   ['u-flags-array', { givenName: 'A', familyName: 'B', enabledUser: 0, roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: { 'microsoft.userFlags': ['IEP'] }, agents: [] }],
   ['u-empty-meta', { givenName: 'A', familyName: 'B', enabledUser: '', roles: [{ roleType: 'primary', role: 'student', org: { sourcedId: 'org-2', type: 'org' } }], metadata: {}, grades: ['09', '10'] }],
   ['u-null-agents', { givenName: 'N', familyName: 'A', roles: [{ roleType: 'primary', role: 'teacher', org: { sourcedId: 'org-2', type: 'org' } }], agents: null }],
+  // Refs of another type than their property nearly always holds, one and two of them and more.
+  ['u-agent-types', { givenName: 'T', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'c-1', type: 'class' } }], agents: [{ sourcedId: 'g-2', type: 'user' }, { sourcedId: 'org-2', type: 'org' }] }],
+  ['u-agent-many', { givenName: 'M', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'org-2', type: 'org' } }], agents: [{ sourcedId: 'g-2', type: 'user' }, { sourcedId: 'x y', type: 'course' }, { sourcedId: 'g-3', type: 'thing' }] }],
+  ['u-agent-one', { givenName: 'O', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'org-2', type: 'org' } }], primaryOrg: { sourcedId: 'g-2', type: 'user' }, agents: [{ sourcedId: 'ay-1', type: 'academicSession' }] }],
 ];
 
 /** Enrollments whose refs' ids need encoding or escaping, or whose type is not one of OneRoster's (the refs are rendered from extracted columns). */
 const EDGE_ENROLLMENTS: Array<[string, Record<string, unknown>]> = [
   ['e-odd-ids', { role: 'student', primary: false, user: { sourcedId: 'g 1/ü', type: 'user' }, class: { sourcedId: 'cls"x\\y', type: 'class' }, school: { sourcedId: 'org-2', type: 'org' } }],
   ['e-odd-type', { role: 'teacher', primary: 'yes', user: { sourcedId: 'u-1', type: 'widget' }, class: { sourcedId: 'c-1', type: 'class' }, school: { sourcedId: "it's (ok)!*~", type: 'org' } }],
+  ['e-other-type', { role: 'student', primary: true, user: { sourcedId: 'u-1', type: 'user' }, class: { sourcedId: 'c-1', type: 'course' }, school: { sourcedId: 'ay 2', type: 'academicSession' } }],
 ];
 
 /** User flags as sources write them: canonical lists (some with a flag twice), odd spellings and separators, unknown flags. */
