@@ -5,9 +5,10 @@ import type { SqlFragment } from '../query/compile-filter.js';
 import { canCopy } from './copy-rows.js';
 
 /**
- * Statements prepared on one connection at most. A users page's statement holds about 1.6 MB of
- * the Postgres backend's memory (its parse tree and plan); node-postgres cannot forget a statement
- * it has prepared, so past this number a connection runs new ones as before.
+ * Statements prepared on one connection at most. A users page's statement holds 0.5 MB (1.1) to
+ * 0.8 MB (1.2) of the Postgres backend's memory (its parse tree and plan; 1.6 MB before GUIDRefs
+ * were compacted, ADR 0007); node-postgres cannot forget a statement it has prepared, so past this
+ * number a connection runs new ones as before.
  */
 export const MAX_PREPARED_PER_CONNECTION = 16;
 
@@ -16,8 +17,9 @@ const preparedOn = new WeakMap<object, Set<string>>();
 /**
  * The rows of `query`, run in `trx` as a named prepared statement with a generic plan: Postgres
  * parses and plans it once per connection, not for every page. A page that renders its records in
- * SQL is a long statement (30,000 characters for users), and parsing and planning it took 10-20 ms
- * of each page (7-16 ms of planning, 2-6 of parsing), a third of an enrollments page.
+ * SQL is a long statement (then 30,000 characters for users, 7,600 since 2026-12-07), and parsing
+ * and planning it took 10-20 ms of each page (7-16 ms of planning, 2-6 of parsing), a third of an
+ * enrollments page.
  *
  * Only for queries whose best plan does not depend on their parameters' values: the pager's walks
  * of the sort order (a plan chosen without the values walks the same index) and its rendering of
