@@ -41,6 +41,7 @@ const EDGE_USERS: Array<[string, Record<string, unknown>]> = [
   // Refs of another type than their property nearly always holds, one and two of them and more.
   ['u-agent-types', { givenName: 'T', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'c-1', type: 'class' } }], agents: [{ sourcedId: 'g-2', type: 'user' }, { sourcedId: 'org-2', type: 'org' }] }],
   ['u-agent-many', { givenName: 'M', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'org-2', type: 'org' } }], agents: [{ sourcedId: 'g-2', type: 'user' }, { sourcedId: 'x y', type: 'course' }, { sourcedId: 'g-3', type: 'thing' }] }],
+  ['u-one-role-odd-org', { givenName: 'R', familyName: 'O', roles: [{ roleType: 'primary', role: 'teacher', org: { sourcedId: 'org a/b', type: 'org' } }] }],
   ['u-agent-one', { givenName: 'O', familyName: 'Y', roles: [{ roleType: 'primary', role: 'guardian', org: { sourcedId: 'org-2', type: 'org' } }], primaryOrg: { sourcedId: 'g-2', type: 'user' }, agents: [{ sourcedId: 'ay-1', type: 'academicSession' }] }],
 ];
 
