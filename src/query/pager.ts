@@ -5,6 +5,7 @@ import { countedRows } from '../store/counted-rows.js';
 import { preparedRows } from '../store/prepared-rows.js';
 import type { SqlFragment } from './compile-filter.js';
 import { ReadAhead } from './read-ahead.js';
+import { exportSnapshot, snapshotSession } from './snapshot-session.js';
 
 /** A page's row: its sourcedId, its sort key as text (for the next page's seek) and the record's JSON text, rendered by the database. */
 export type PageRow = { sourced_id: string; sort_key: string | null; json: string };
@@ -35,6 +36,8 @@ export type PagerOptions = {
    * idle. Unset: one query a page.
    */
   splitRows?: number;
+  /** A query with at most this many matches, and a tenth of the table or fewer, reads its matches first (default MATCHES_FIRST_MAX). */
+  matchesFirstMax?: number;
 };
 
 /** A row of a selective page, as its first statement finds it: its address (`ctid`) and sourcedId. */
@@ -114,61 +117,97 @@ export class Pager {
   private async computeNow(knex: Knex, q: CollectionQuery, render: SqlFragment): Promise<Computed> {
     return knex.transaction(
       async (trx) => {
-        const version = await dataVersion(trx, q.tenant);
-        const where = whereOf(q);
-        const order = orderOf(q);
-        const { count } = buildCollectionQuery(q, where, order);
-        const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
-        const sortKey = sortKeyOf(q);
-        const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
-        const total = (entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number);
-        entry.selective ??= total <= MATCHES_FIRST_MAX && total * 10 <= Math.max(0, await countedRows(trx, ENTITIES[q.entity].table));
-        const { limit, offset } = q.params;
-        // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
-        // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
-        // The count above may use them.
-        await trx.raw(NO_PARALLEL_WORKERS);
-        /** Rows `skip` to `skip + take` of the page, rendered (`found`: at those addresses). */
-        const slice = (found: Found[] | undefined, take: number, skip: number): SqlFragment => {
-          if (found) return renderedAt(q.entity, q.tenant, found.slice(skip, skip + take).map((f) => f.row_id), render, sortKey?.name);
-          const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
-          return renderedPage(base, render, order, sortKey?.name);
-        };
-        // Split only when this is the one page being rendered: then the second connection has a
-        // core to run on, and no two requests can each hold one connection while waiting for another.
-        const split = this.options.splitRows !== undefined && this.rendering < BUSY
-          && Math.min(limit, total - offset) >= this.options.splitRows;
-        const pageRows = async (found: Found[] | undefined): Promise<PageRow[]> => {
-          let rows: PageRow[];
-          if (split) {
-            const half = Math.ceil(Math.min(limit, total - offset) / 2); // the rows there are, halved (a last page may be short)
-            const snapshot = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
-            const [first, second] = await Promise.all([rowsOf(trx, slice(found, half, 0)), rowsOnSnapshot(knex, snapshot, slice(found, limit - half, half))]);
-            rows = first.concat(second);
-          } else {
-            rows = await rowsOf(trx, slice(found, limit, 0));
-          }
-          return found ? inFoundOrder(rows, found) : rows;
-        };
-        // A selective page finds its rows' addresses first, with a plan made for its values, or
-        // takes them from the matches an earlier page kept.
-        let matches = entry.selective ? await this.matchesOf(trx, entry, q, where, boundary) : undefined;
-        let rows = await pageRows(matches?.found);
-        if (matches?.kept && rows.length < matches.found.length) {
-          // Kept addresses that no longer hold the page's rows: the table was rewritten since they
-          // were found (VACUUM FULL). Forgotten, and the page's matches found again.
-          this.forget(entry);
-          matches = await this.matchesOf(trx, entry, q, where, boundary);
-          rows = await pageRows(matches.found);
+        // A second connection on this transaction's snapshot, opened when first needed (Postgres,
+        // while the database is otherwise idle): it counts a query's first page while this one
+        // finds the page's matches, and renders the second half of a split page.
+        let second: Promise<Knex.Transaction> | undefined;
+        const onSnapshot = () => (second ??= exportSnapshot(trx).then((id) => snapshotSession(knex, id)));
+        try {
+          const page = await this.pageIn(trx, onSnapshot, q, render);
+          await (await second)?.commit();
+          return page;
+        } catch (e) {
+          await second?.then((s) => s.rollback(), () => undefined);
+          throw e;
         }
-        const last = rows[rows.length - 1];
-        if (last && entry.boundaries.size < MAX_BOUNDARIES) {
-          entry.boundaries.set(offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
-        }
-        return { rows, total, seeked: boundary !== undefined, matchesFirst: entry.selective, split, readAhead: false, dataVersion: version };
       },
       { isolationLevel: 'repeatable read' }, // version, page and total from one snapshot
     );
+  }
+
+  private async pageIn(
+    trx: Knex.Transaction, onSnapshot: () => Promise<Knex.Transaction>, q: CollectionQuery, render: SqlFragment,
+  ): Promise<Computed> {
+    const version = await dataVersion(trx, q.tenant);
+    const where = whereOf(q);
+    const order = orderOf(q);
+    const { count } = buildCollectionQuery(q, where, order);
+    const entry = this.entry(JSON.stringify([q.tenant, q.entity, q.version, where, order, String(version)]));
+    const sortKey = sortKeyOf(q);
+    const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
+    const { limit, offset } = q.params;
+    const maxMatches = this.options.matchesFirstMax ?? MATCHES_FIRST_MAX;
+    // Only when this is the one page being rendered: then the second connection has a core to run
+    // on, and no two requests can each hold one connection while waiting for another.
+    const spare = this.options.splitRows !== undefined && this.rendering < BUSY;
+    /**
+     * A first page's matches, found while it was counted. Used only when the query proves
+     * selective: then it has at most maxMatches matches, and the search found all of them.
+     */
+    let foundFirst: Found[] | undefined;
+    if (entry.total === undefined && offset === 0 && spare) {
+      // Counting and then finding took a first delta page of L's enrollments 15 + 20 ms one after
+      // the other. Finding stops past maxMatches matches: a larger query is not selective anyway.
+      const [total, found] = await Promise.all([
+        onSnapshot().then(async (s) => (await s.raw(count.sql, count.bindings)).rows[0].total as number),
+        trx.raw(NO_PARALLEL_WORKERS).then(() => this.addresses(trx, matchesFirst(q, where, undefined, limit, maxMatches + 1))),
+      ]);
+      entry.total = total;
+      foundFirst = found;
+    }
+    const total = (entry.total ??= (await trx.raw(count.sql, count.bindings)).rows[0].total as number);
+    entry.selective ??= total <= maxMatches && total * 10 <= Math.max(0, await countedRows(trx, ENTITIES[q.entity].table));
+    // A page reads at most `limit` rows: parallel workers only add start-up cost (a parallel walk
+    // of the primary key took 722 ms for a page of a 1% delta of 4.7M enrollments, 152 serially).
+    // The count above may use them.
+    await trx.raw(NO_PARALLEL_WORKERS);
+    /** Rows `skip` to `skip + take` of the page, rendered (`found`: at those addresses). */
+    const slice = (found: Found[] | undefined, take: number, skip: number): SqlFragment => {
+      if (found) return renderedAt(q.entity, q.tenant, found.slice(skip, skip + take).map((f) => f.row_id), render, sortKey?.name);
+      const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
+      return renderedPage(base, render, order, sortKey?.name);
+    };
+    const split = spare && Math.min(limit, total - offset) >= this.options.splitRows!;
+    const pageRows = async (found: Found[] | undefined): Promise<PageRow[]> => {
+      let rows: PageRow[];
+      if (split) {
+        const half = Math.ceil(Math.min(limit, total - offset) / 2); // the rows there are, halved (a last page may be short)
+        const [first, second] = await Promise.all([
+          rowsOf(trx, slice(found, half, 0)),
+          onSnapshot().then(async (s) => (await s.raw(NO_PARALLEL_WORKERS), rowsOf(s, slice(found, limit - half, half)))),
+        ]);
+        rows = first.concat(second);
+      } else {
+        rows = await rowsOf(trx, slice(found, limit, 0));
+      }
+      return found ? inFoundOrder(rows, found) : rows;
+    };
+    // A selective page finds its rows' addresses first, with a plan made for its values, or
+    // takes them from the matches an earlier page kept.
+    let matches = entry.selective ? (foundFirst ? { found: foundFirst, kept: false } : await this.matchesOf(trx, entry, q, where, boundary)) : undefined;
+    let rows = await pageRows(matches?.found);
+    if (matches?.kept && rows.length < matches.found.length) {
+      // Kept addresses that no longer hold the page's rows: the table was rewritten since they
+      // were found (VACUUM FULL). Forgotten, and the page's matches found again.
+      this.forget(entry);
+      matches = await this.matchesOf(trx, entry, q, where, boundary);
+      rows = await pageRows(matches.found);
+    }
+    const last = rows[rows.length - 1];
+    if (last && entry.boundaries.size < MAX_BOUNDARIES) {
+      entry.boundaries.set(offset + rows.length, { key: last.sort_key ?? last.sourced_id, sid: last.sourced_id });
+    }
+    return { rows, total, seeked: boundary !== undefined, matchesFirst: entry.selective, split, readAhead: false, dataVersion: version };
   }
 
   /**
@@ -239,7 +278,6 @@ export class Pager {
 const strip = ({ dataVersion: _, ...page }: Computed): Page => page;
 
 const NO_PARALLEL_WORKERS = 'set local max_parallel_workers_per_gather = 0';
-const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$/i;
 
 /**
  * A page's rendered rows, as a prepared statement with a generic plan (preparedRows): the rendering
@@ -247,23 +285,6 @@ const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$/i;
  * values, and parsing and planning the rendering took 10-20 ms of each page.
  */
 const rowsOf = (trx: Knex.Transaction, query: SqlFragment) => preparedRows<PageRow>(trx, query);
-
-/**
- * `query` on another connection, in a read-only transaction on the snapshot `id` exported by a
- * transaction that stays open meanwhile (`pg_export_snapshot()`): it sees exactly the data that
- * transaction sees.
- */
-export async function rowsOnSnapshot(knex: Knex, id: string, query: SqlFragment): Promise<PageRow[]> {
-  if (!SNAPSHOT_ID.test(id)) throw new Error(`unexpected snapshot id from pg_export_snapshot(): ${id}`);
-  return knex.transaction(
-    async (trx) => {
-      await trx.raw(`set transaction snapshot '${id}'`); // SET takes no bind parameters; the id was checked above
-      await trx.raw(NO_PARALLEL_WORKERS);
-      return rowsOf(trx, query);
-    },
-    { isolationLevel: 'repeatable read', readOnly: true },
-  );
-}
 
 async function dataVersion(knex: Knex, tenant: string): Promise<number> {
   return (await knex.raw('select data_version from tenants where id = ?', [tenant])).rows[0]?.data_version ?? -1;
@@ -330,9 +351,10 @@ function seek(q: CollectionQuery, where: SqlFragment, order: SqlFragment, b: Bou
  * CTE keeps the matches apart too, but writes them to a tuplestore first: 23-31 ms against 16-18
  * for the first page of that delta (46,943 matches, in `psql`). The page's rows are then rendered
  * by a second statement (renderedAt) whose plan does not depend on the values. `take` null: every
- * match from the page's first row on.
+ * match from the page's first row on. `atMost`: stop after that many matches (then, when there are
+ * more, the rows found are not the page's).
  */
-export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number | null): SqlFragment {
+export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary | undefined, take: number | null, atMost?: number): SqlFragment {
   const table = ENTITIES[q.entity].table;
   const key = sortKeyOf(q);
   const after = b ? afterBoundary(q, b) : undefined;
@@ -340,9 +362,12 @@ export function matchesFirst(q: CollectionQuery, where: SqlFragment, b: Boundary
   const keyed = key ? `m.sort_value ${dir}, m.sourced_id ${dir}` : `m.sourced_id ${dir}`;
   return {
     sql: `select m.row_id, m.sourced_id from (select r.ctid as row_id, r.sourced_id${key ? `, ${key.sql} as sort_value` : ''} from ${table} r
-            where ${where.sql}${after ? ` and ${after.sql}` : ''} offset 0) m
+            where ${where.sql}${after ? ` and ${after.sql}` : ''}${atMost === undefined ? '' : ' limit ?'} offset 0) m
           order by ${keyed}${take === null ? '' : ' limit ?'} offset ?`,
-    bindings: [...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), ...(take === null ? [] : [String(take)]), String(b ? 0 : q.params.offset)],
+    bindings: [
+      ...(key?.bindings ?? []), ...where.bindings, ...(after?.bindings ?? []), ...(atMost === undefined ? [] : [String(atMost)]),
+      ...(take === null ? [] : [String(take)]), String(b ? 0 : q.params.offset),
+    ],
   };
 }
 

@@ -5,7 +5,8 @@ import { importCsv } from '../../src/ingest/csv/import.js';
 import type { EntityName } from '../../src/model/entities.js';
 import { buildCollectionQuery, orderOf, type CollectionQuery } from '../../src/query/build-select.js';
 import { readCollectionParams, type RawQuery } from '../../src/query/collection-params.js';
-import { Pager, renderedAt, renderedPage, rowsOnSnapshot, type PageRow, type PagerOptions } from '../../src/query/pager.js';
+import { Pager, renderedAt, renderedPage, type PageRow, type PagerOptions } from '../../src/query/pager.js';
+import { exportSnapshot, snapshotSession } from '../../src/query/snapshot-session.js';
 import { renderRecordSql } from '../../src/api/render/render-sql.js';
 import { SHARE_EVERYTHING } from '../../src/auth/sharing.js';
 import type { Database } from '../../src/store/db.js';
@@ -39,10 +40,16 @@ for (const engine of engines()) {
 
     /** Split pages need a second connection: Postgres only (the embedded database has one). */
     const pagerOptions: PagerOptions[] = [{}, { readAhead: true }, ...(engine.name === 'postgres' ? [{ splitRows: 2 }, { readAhead: true, splitRows: 2 }] : [])];
+    /**
+     * With a second connection, a first page is counted while its matches are found, and the search
+     * stops past matchesFirstMax: with 5, every query here has more, and its first page must not use
+     * the few it found.
+     */
+    const crawlOptions: PagerOptions[] = [...pagerOptions, ...(engine.name === 'postgres' ? [{ splitRows: 2, matchesFirstMax: 5 }] : [])];
 
     for (const raw of [{ filter: "status='active'" }, {}, { sort: 'dateLastModified' }, { sort: 'dateLastModified', orderBy: 'desc' }, { sort: 'status', orderBy: 'desc' }, { sort: 'familyName' }] as RawQuery[]) {
       test(`a sequential crawl equals plain OFFSET pages, seeking after the first page, with and without read-ahead and split pages: ${JSON.stringify(raw)}`, async () => {
-       for (const options of pagerOptions) {
+       for (const options of crawlOptions) {
         const pager = new Pager(options);
         for (const entity of ['users', 'enrollments'] as EntityName[]) {
           if (entity === 'enrollments' && raw.sort === 'familyName') continue;
@@ -101,6 +108,24 @@ for (const engine of engines()) {
       }
     });
 
+    if (engine.name === 'postgres') {
+      test('a first page counted while its matches are found: more matches than matchesFirstMax are not read first', async () => {
+        const ids = ((await db.knex.raw(`select sourced_id from users where tenant_id = ? order by sourced_id desc`, [TENANT])).rows as Array<{ sourced_id: string }>)
+          .filter((_, i) => i % 13 === 5).map((r) => `sourcedId='${r.sourced_id}'`);
+        for (const matchesFirstMax of [3, 1000]) {
+          const pager = new Pager({ splitRows: 2, matchesFirstMax });
+          for (let offset = 0; ; offset += 4) {
+            const q = query('users', { filter: ids.join(' OR '), limit: '4', offset: String(offset) });
+            const got = await pager.page(db.knex, q, render('users'));
+            assert.ok(got.total > 3, `${got.total} matches`);
+            assert.deepEqual(got.rows, await plainRendered(q), `matchesFirstMax ${matchesFirstMax}, offset ${offset}`);
+            assert.equal(got.matchesFirst, matchesFirstMax === 1000);
+            if (got.rows.length < 4) break;
+          }
+        }
+      });
+    }
+
     test('a selective query finds its matches once for its later pages, and again when the table was rewritten since', async () => {
       await db.knex.raw('analyze users');
       const users = ((await db.knex.raw(`select sourced_id from users where tenant_id = ? order by sourced_id`, [TENANT])).rows as Array<{ sourced_id: string }>)
@@ -151,9 +176,14 @@ for (const engine of engines()) {
         const version = { sql: 'select id as sourced_id, null as sort_key, data_version::text as json from tenants where id = ?', bindings: [TENANT] };
         await db.knex.transaction(async (trx) => {
           const before = (await trx.raw(version.sql, version.bindings)).rows[0].json as string; // the snapshot is taken here
-          const id = (await trx.raw('select pg_export_snapshot() as id')).rows[0].id as string;
+          const id = await exportSnapshot(trx);
           await db.knex.raw('update tenants set data_version = data_version + 1 where id = ?', [TENANT]); // another connection, committed
-          assert.equal((await rowsOnSnapshot(db.knex, id, version))[0]!.json, before);
+          const session = await snapshotSession(db.knex, id);
+          try {
+            assert.equal((await session.raw(version.sql, version.bindings)).rows[0].json, before);
+          } finally {
+            await session.commit();
+          }
           assert.equal((await db.knex.raw(version.sql, version.bindings)).rows[0].json, String(Number(before) + 1));
         }, { isolationLevel: 'repeatable read' });
       });
