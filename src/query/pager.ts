@@ -127,7 +127,8 @@ export class Pager {
           await (await second)?.commit();
           return page;
         } catch (e) {
-          await second?.then((s) => s.rollback(), () => undefined);
+          // The page's own error is the one to report; the second connection is only let go.
+          await second?.then((s) => s.rollback()).catch(() => undefined);
           throw e;
         }
       },
@@ -146,10 +147,11 @@ export class Pager {
     const sortKey = sortKeyOf(q);
     const boundary = q.params.offset > 0 && (!sortKey || sortKey.seekable) ? entry.boundaries.get(q.params.offset) : undefined;
     const { limit, offset } = q.params;
+    const { splitRows } = this.options;
     const maxMatches = this.options.matchesFirstMax ?? MATCHES_FIRST_MAX;
     // Only when this is the one page being rendered: then the second connection has a core to run
     // on, and no two requests can each hold one connection while waiting for another.
-    const spare = this.options.splitRows !== undefined && this.rendering < BUSY;
+    const spare = splitRows !== undefined && this.rendering < BUSY;
     /**
      * A first page's matches, found while it was counted. Used only when the query proves
      * selective: then it has at most maxMatches matches, and the search found all of them.
@@ -177,14 +179,17 @@ export class Pager {
       const base = boundary ? seek(q, where, order, boundary, take, skip) : offsetPage(q, where, order, take, skip);
       return renderedPage(base, render, order, sortKey?.name);
     };
-    const split = spare && Math.min(limit, total - offset) >= this.options.splitRows!;
+    const split = spare && splitRows !== undefined && Math.min(limit, total - offset) >= splitRows;
     const pageRows = async (found: Found[] | undefined): Promise<PageRow[]> => {
       let rows: PageRow[];
       if (split) {
         const half = Math.ceil(Math.min(limit, total - offset) / 2); // the rows there are, halved (a last page may be short)
         const [first, second] = await Promise.all([
           rowsOf(trx, slice(found, half, 0)),
-          onSnapshot().then(async (s) => (await s.raw(NO_PARALLEL_WORKERS), rowsOf(s, slice(found, limit - half, half)))),
+          onSnapshot().then(async (s) => {
+            await s.raw(NO_PARALLEL_WORKERS);
+            return rowsOf(s, slice(found, limit - half, half));
+          }),
         ]);
         rows = first.concat(second);
       } else {

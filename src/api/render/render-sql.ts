@@ -99,13 +99,13 @@ const text = (loc: Loc) => `(${loc.of} #>> ${pathLiteral(loc.path)})`;
 
 /**
  * The GUIDRef JSON for the stored {sourcedId, type} at `ref`; NULL when absent. `idFrom`: SQL that
- * reads the same id from a column, which costs less than walking the stored record to it. The common case, a
- * ref of the type the property nearly always holds (`type`) with an id of unreserved characters,
- * is written from literals and the id's text without a function call (the refs were most of an
- * enrollment's rendering time); any other type or id goes through rollcall_guid_ref_tail, which
- * serves them all. (A CASE over every known type, each branch repeating the id's part, made the
- * users statement 30 KB of SQL that took 6 ms to parse and plan on each connection that first ran
- * it, against 1.9 ms for this 7 KB.)
+ * reads the same id from a column, which costs less than walking the stored record to it. The
+ * common case, a ref of the type the property nearly always holds (`type`) with an id of
+ * unreserved characters, is written from literals and the id's text without a function call (the
+ * refs were most of an enrollment's rendering time); any other type or id goes through
+ * rollcall_guid_ref_tail, which serves them all. (A CASE over every known type, each branch
+ * repeating the id's part, made the users statement 30 KB of SQL that took 6 ms to parse and plan
+ * on each connection that first ran it, against 1.9 ms for this 7 KB.)
  */
 function guidRef(ref: Loc, ctx: Ctx, type: RefType, idFrom?: string): SqlFragment {
   const collection = COLLECTION_OF[type];
