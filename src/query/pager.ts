@@ -158,8 +158,8 @@ export class Pager {
      */
     let foundFirst: Found[] | undefined;
     if (entry.total === undefined && offset === 0 && spare) {
-      // Counting and then finding took a first delta page of L's enrollments 15 + 20 ms one after
-      // the other. Finding stops past maxMatches matches: a larger query is not selective anyway.
+      // Counting and then finding took a first delta page of L's enrollments about 15 and then
+      // 17-24 ms. Finding stops past maxMatches matches: a larger query is not selective anyway.
       const [total, found] = await Promise.all([
         onSnapshot().then(async (s) => (await s.raw(count.sql, count.bindings)).rows[0].total as number),
         trx.raw(NO_PARALLEL_WORKERS).then(() => this.addresses(trx, matchesFirst(q, where, undefined, limit, maxMatches + 1))),
@@ -223,7 +223,7 @@ export class Pager {
    * 16-18 ms of each page of a 1% delta of L's enrollments (46,943 matches). Kept matches serve
    * only their entry's data version, as its total and boundaries do: a record's row version, and
    * so its address, stays while the tenant's data does, except when the table is rewritten
-   * (VACUUM FULL), which computeNow notices as rows missing at the addresses. An address then
+   * (VACUUM FULL), which pageIn notices as rows missing at the addresses. An address then
    * holding another tenant's row is never read (renderedAt).
    */
   private async matchesOf(

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { renderRecordSql, type RenderOptions } from '../../src/api/render/render-sql.js';
 import { SHAPES } from '../../src/api/render/record-shapes.js';
 import { maskRecord } from '../../src/api/oneroster/sharing-scope.js';
-import { finish, sdsUserFlags, type StoredRecord } from '../../src/api/serialize/shared.js';
+import { COLLECTION_OF, finish, guidRef, sdsUserFlags, type StoredRecord } from '../../src/api/serialize/shared.js';
 import { v1p1 } from '../../src/api/serialize/v1p1.js';
 import { v1p2 } from '../../src/api/serialize/v1p2.js';
 import { SHARE_EVERYTHING, type Sharing } from '../../src/auth/sharing.js';
@@ -144,6 +144,17 @@ for (const engine of engines()) {
       samples.push('plain-id_1.2', "it's (ok)!*~", 'a b/c?d#e&f=g+h%', 'Zoë', '日本', '😀');
       const got = (await db.knex.raw(`select rollcall_uri_component(s) as e from unnest(?::text[]) with ordinality as t(s, i) order by i`, [samples])).rows as Array<{ e: string }>;
       samples.forEach((s, i) => assert.equal(got[i]!.e, encodeURIComponent(s), JSON.stringify(s)));
+    });
+
+    test('GUIDRefs not written inline: the SQL function gives what the TypeScript serializer does, for every type', async () => {
+      const refs = [...Object.keys(COLLECTION_OF), 'widget', null].flatMap((type) =>
+        ['plain-id_1.2', 'a b/c?d#e&f=g+h%', 'cls"x\\y', 'Zoë'].map((sourcedId) => ({ sourcedId, type })));
+      const got = (await db.knex.raw(
+        `select rollcall_guid_ref_tail(r->>'sourcedId', r) as tail from jsonb_array_elements(cast(? as jsonb)) with ordinality as t(r, i) order by i`,
+        [JSON.stringify(refs)],
+      )).rows as Array<{ tail: string }>;
+      const HEAD = '{"href":"'; // then the base URL, here empty, then the function's part
+      refs.forEach((ref, i) => assert.equal(HEAD + got[i]!.tail, JSON.stringify(guidRef({ baseUrl: '' }, ref as never)), JSON.stringify(ref)));
     });
 
     test('dateLastModified keeps its milliseconds, also when they are zero', async () => {
