@@ -8,7 +8,8 @@ import { importCsv } from '../../src/ingest/csv/import.js';
 import { openCsvPackage } from '../../src/ingest/csv/package-source.js';
 import { ParseThread } from '../../src/ingest/csv/parse-thread.js';
 import { ProblemLog } from '../../src/ingest/csv/problems.js';
-import { readInto } from '../../src/ingest/csv/read-file.js';
+import { readInto, THREAD_FROM_BYTES, threadFromBytesFor } from '../../src/ingest/csv/read-file.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ImportReport } from '../../src/ingest/csv/report.js';
 import { Spool } from '../../src/ingest/csv/spool.js';
 import { ENTITIES } from '../../src/model/entities.js';
@@ -144,6 +145,36 @@ describe('the parse thread', () => {
   });
 });
 
+describe('reading on the main thread', () => {
+  test('a file read ahead leaves the event loop turns while it is parsed, so the statements of the file before go out meanwhile', async () => {
+    const rows = 20_000; // about 1.8 MB: two chunks of the file
+    const dir = fixturePackage({
+      'enrollments.csv': (old) => old + Array.from({ length: rows }, (_, i) => `enr-x${i},,,cls-1,org-s1,a1,student,false,,\n`).join(''),
+    });
+    const pkg = await openCsvPackage(dir);
+    const spec = CSV_FILES.find((s) => s.file === 'enrollments.csv')!;
+    const ctx = { version: '1.1' as const, orgTypes: new Map(), rolesByUser: new Map(), profilesByUser: new Map() };
+    let done = false;
+    let turns = 0;
+    const counting = (async () => {
+      while (!done) {
+        await nextTurn();
+        turns++;
+      }
+    })();
+    try {
+      const read = await readInto({ format: 'copy', pkg, ctx, log: new ProblemLog(1000) }, spec, 'enrollments', { append: async () => {} }, new AbortController().signal);
+      assert.ok(read.rows > rows);
+    } finally {
+      done = true;
+      await counting;
+      pkg.close();
+    }
+    // Parsed a chunk at a time without a turn, the loop would have turned a few times per chunk and batch.
+    assert.ok(turns >= rows / 500, `the event loop turned ${turns} times while ${rows} rows were read`);
+  });
+});
+
 for (const engine of engines()) {
   describe(`importing with the parse thread (${engine.name})`, () => {
     let db: Database;
@@ -169,6 +200,10 @@ for (const engine of engines()) {
       assert.ok(here.problems.some((p) => p.file === 'enrollments.csv' && p.field === 'sourcedId' && p.value === 'enr-1'), 'the repeated sourcedId is reported');
       assert.deepEqual(comparable(there), comparable(here));
       assert.deepEqual(await records(db, 'there'), await records(db, 'here'));
+    });
+
+    test('large files are parsed on the thread only when the database runs on the main thread (PGlite)', () => {
+      assert.equal(threadFromBytesFor(db.knex), engine.name === 'pglite' ? THREAD_FROM_BYTES : Number.POSITIVE_INFINITY);
     });
 
     test('a package of small files is read without a thread', async () => {

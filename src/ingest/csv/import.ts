@@ -8,7 +8,7 @@ import { CSV_FILES, NOT_ROSTERING, type CsvFileSpec, type MapContext } from './f
 import { parseManifest, type FileMode, type Manifest } from './manifest.js';
 import { openCsvPackage, type CsvPackage } from './package-source.js';
 import { ProblemLog, type Problem } from './problems.js';
-import { FileReads, readRow, rowsOf, type FileRead } from './read-file.js';
+import { FileReads, readRow, rowsOf, threadFromBytesFor, type FileRead } from './read-file.js';
 import { CsvFormatError } from './read-csv.js';
 import { emptyFile, type FileReport, type ImportReport } from './report.js';
 
@@ -26,7 +26,7 @@ export type ImportOptions = {
    * source's records of its entity tombstones nothing and is reported as held. Unset: no limit.
    */
   tombstoneThreshold?: number;
-  /** Files of at least this many bytes are parsed on a worker thread (default: THREAD_FROM_BYTES, 4 MB). */
+  /** Files of at least this many bytes are parsed on a worker thread (default: threadFromBytesFor the database: 4 MB on PGlite, none on Postgres). */
   threadFromBytes?: number;
 };
 
@@ -53,7 +53,7 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       const job = { trx, opts, pkg, log, ctx, ts, source: opts.source ?? 'csv' };
       const plan = CSV_FILES.map((spec) => ({ spec, ...modeOf(spec, pkg, manifest) }));
       const entityFiles = plan.flatMap(({ spec, mode }) => (mode && pkg.files.includes(spec.file) && isEntity(spec.target) ? [{ spec, entity: spec.target }] : []));
-      const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress, threadFromBytes: opts.threadFromBytes }, entityFiles);
+      const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress, threadFromBytes: opts.threadFromBytes ?? threadFromBytesFor(trx) }, entityFiles);
       try {
         for (const { spec, mode, warning } of plan) {
           if (warning) log.add({ file: spec.file, severity: 'warning', message: warning });

@@ -1,5 +1,8 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Knex } from 'knex';
 import type { EntityName } from '../../model/entities.js';
 import { contentHash } from '../../store/content-hash.js';
+import { canCopy } from '../../store/copy-rows.js';
 import { StageEncoder, type GatheredIds, type StageFormat, type StagedRow } from '../../store/stage-encoder.js';
 import type { CsvFileSpec, MapContext } from './files/index.js';
 import type { CsvPackage } from './package-source.js';
@@ -18,7 +21,7 @@ export type ReadJob = {
   /** The import's problem log: a file's own problems are kept within its cap. */
   log: ProblemLog;
   onProgress?: (file: string, rows: number) => void;
-  /** Files of at least this many bytes are parsed on a worker thread (ParseThread); default THREAD_FROM_BYTES. */
+  /** Files of at least this many bytes are parsed on a worker thread (ParseThread); none when unset. */
   threadFromBytes?: number;
 };
 
@@ -49,21 +52,39 @@ export type FileRead = {
 const BATCH = 5000;
 
 /**
- * From this size on (about 45,000 enrollments) a file that can be read ahead is parsed on the
- * worker thread, from the import's start: starting the thread costs about 0.2 s of a core, half
- * what a file this size takes to parse.
+ * Rows read between turns of the event loop. Reading ahead shares the main thread with the apply
+ * of the file before: a 1 MB chunk of enrollments is about 11,000 rows, 100 ms of parsing, and
+ * each of the apply's statements waited for the chunk in hand to be done before it could be sent.
+ * 250 rows are 2-5 ms of work.
+ */
+const YIELD_EVERY = 250;
+
+/**
+ * With an embedded database (PGlite), from this size on (about 45,000 enrollments) a file that can
+ * be read ahead is parsed on the worker thread, from the import's start: starting the thread costs
+ * about 0.2 s of a core, half what a file this size takes to parse.
  */
 export const THREAD_FROM_BYTES = 4 << 20;
 
 /**
+ * The size from which a file is parsed on the worker thread, for an import into `knex`'s
+ * database. Only an embedded database (PGlite) runs its statements on the main thread, where
+ * parsing would take turns with them; a Postgres server works in a process of its own while the
+ * main thread parses, and the thread there only added work (it parses with a cold JIT, and a
+ * third busy thread shares the two cores with the server's backend and the main thread).
+ */
+export function threadFromBytesFor(knex: Knex): number {
+  return canCopy(knex) ? Number.POSITIVE_INFINITY : THREAD_FROM_BYTES;
+}
+
+/**
  * Reads an import's entity files in order, each into a spool, and each file whose rows do not
- * depend on what earlier files stored ahead of its turn. Large files (threadFromBytes) are all
- * parsed on a worker thread, one after another from the import's start; the others on the main
- * thread, each once the file before it is read, while the database applies that one. The parsing
- * (the importer's work) and the merge of the file before (the database's) then run at once, and
- * while the main thread parses a file that must wait for its turn (users.csv), the worker parses
- * the large files after it. close() stops the reads still running and frees every spool not yet
- * released.
+ * depend on what earlier files stored ahead of its turn. On the main thread a file is read once
+ * the file before it is read, while the database applies that one: the parsing (the importer's
+ * work) and the merge of the file before (the database's) run at once. Files of threadFromBytes
+ * or more (PGlite only, threadFromBytesFor) are instead all parsed on a worker thread, one after
+ * another from the import's start. close() stops the reads still running and frees every spool
+ * not yet released.
  */
 export class FileReads {
   private readonly started: FileRead[] = [];
@@ -78,7 +99,7 @@ export class FileReads {
     /** The entity files the import will apply, in order. */
     private readonly files: Array<{ spec: CsvFileSpec; entity: EntityName }>,
   ) {
-    const threaded = files.filter(({ spec }) => !spec.readsStore && job.pkg.sizeOf(spec.file) >= (job.threadFromBytes ?? THREAD_FROM_BYTES));
+    const threaded = files.filter(({ spec }) => !spec.readsStore && job.pkg.sizeOf(spec.file) >= (job.threadFromBytes ?? Number.POSITIVE_INFINITY));
     if (!threaded.length) return;
     const thread = new ParseThread();
     this.thread = thread;
@@ -181,6 +202,7 @@ export async function readInto(
         batch.push({ line: row.line, sid, status, ok: true, data: json, hash, refs: data && encoder.referencesOf(data) });
       }
       if (batch.length >= BATCH) await flush();
+      else if (rows % YIELD_EVERY === 0) await nextTurn();
     }
   }
   await flush();
