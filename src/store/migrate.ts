@@ -7,6 +7,7 @@ import * as renderFunctions from '../../migrations/20261205000100_render_functio
 import * as entityTenantChecks from '../../migrations/20261206000100_entity_tenant_checks.js';
 import * as noRecordJsonStatistics from '../../migrations/20261206000200_no_record_json_statistics.js';
 import * as guidRefFunction from '../../migrations/20261207000100_guid_ref_function.js';
+import * as indexKeysThatSortFast from '../../migrations/20261207000200_index_keys_that_sort_fast.js';
 import type { Database } from './db.js';
 
 type Migration = { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> };
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['20261206000100_entity_tenant_checks', entityTenantChecks],
   ['20261206000200_no_record_json_statistics', noRecordJsonStatistics],
   ['20261207000100_guid_ref_function', guidRefFunction],
+  ['20261207000200_index_keys_that_sort_fast', indexKeysThatSortFast],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

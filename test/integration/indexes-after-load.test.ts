@@ -48,7 +48,7 @@ for (const engine of engines()) {
       const afterLoad = await indexes(db);
       assert.deepEqual(definitions(afterLoad), definitions(before));
       const kept = ofTable('enrollments', afterLoad).filter((i) => identities(before).includes(i));
-      assert.deepEqual(kept, [], 'every enrollments index was built again');
+      assert.deepEqual(kept.map((i) => i.split('#')[0]), ['enrollments_tombstones'], 'every enrollments index was built again but the partial one, which a load of active rows adds nothing to');
       assert.ok(ofTable('enrollments', afterLoad).length >= 5);
       for (const small of ['orgs', 'classes', 'users']) assert.deepEqual(ofTable(small, afterLoad), ofTable(small, before), `${small}: a few rows, indexes kept`);
 
