@@ -9,7 +9,7 @@ import { importCsv } from '../../src/ingest/csv/import.js';
 import { openCsvPackage } from '../../src/ingest/csv/package-source.js';
 import { ParseThread } from '../../src/ingest/csv/parse-thread.js';
 import { ProblemLog } from '../../src/ingest/csv/problems.js';
-import { readInto, THREAD_FROM_BYTES, threadFromBytesFor } from '../../src/ingest/csv/read-file.js';
+import { readInto, THREAD_FROM_BYTES } from '../../src/ingest/csv/read-file.js';
 import type { ImportReport } from '../../src/ingest/csv/report.js';
 import { Spool } from '../../src/ingest/csv/spool.js';
 import { ENTITIES } from '../../src/model/entities.js';
@@ -202,8 +202,23 @@ for (const engine of engines()) {
       assert.deepEqual(await records(db, 'there'), await records(db, 'here'));
     });
 
-    test('large files are parsed on the thread only when the database runs on the main thread (PGlite)', () => {
-      assert.equal(threadFromBytesFor(db.knex), engine.name === 'pglite' ? THREAD_FROM_BYTES : Number.POSITIVE_INFINITY);
+    test('by default a large file is parsed on the thread only when the database runs on the main thread (PGlite)', async () => {
+      const pad = 'x'.repeat(400);
+      const rows = Math.ceil(THREAD_FROM_BYTES / 440);
+      const large = fixturePackage({
+        'enrollments.csv': (old) => {
+          const [header, ...lines] = old.trimEnd().split('\n');
+          return [`${header},metadata.pad`, ...lines.map((l) => `${l},`), ...Array.from({ length: rows }, (_, i) => `enr-p${i},,,cls-1,org-s1,a1,student,false,,,${pad}`), ''].join('\n');
+        },
+      });
+      assert.ok(fs.statSync(path.join(large, 'enrollments.csv')).size >= THREAD_FROM_BYTES);
+      let threadSeen = false;
+      const onProgress = () => {
+        threadSeen ||= process.getActiveResourcesInfo().includes('MessagePort');
+      };
+      const r = await importCsv(db.knex, { location: large, tenant: 'large', onProgress });
+      assert.equal(r.outcome, 'succeeded');
+      assert.equal(threadSeen, engine.name === 'pglite');
     });
 
     test('a package of small files is read without a thread', async () => {

@@ -61,8 +61,8 @@ const YIELD_EVERY = 250;
 
 /**
  * With an embedded database (PGlite), from this size on (about 45,000 enrollments) a file that can
- * be read ahead is parsed on the worker thread, from the import's start: starting the thread costs
- * about 0.2 s of a core, half what a file this size takes to parse.
+ * be read ahead is parsed on the worker thread, from the import's start: the thread is ready to
+ * parse 240-270 ms after it is started (booting, tsx's loader thread, loading its modules).
  */
 export const THREAD_FROM_BYTES = 4 << 20;
 
