@@ -116,6 +116,29 @@ for (const engine of engines()) {
       assert.equal(s3.data.givenName, 'Chloe', 'a tombstone keeps the record as it was');
     });
 
+    test('a 1.1 administrator is a district or site administrator by the type of their org, from the same package or from the store', async () => {
+      const admin = (id: string, org: string) => [id, '', '', 'true', org, 'administrator', id, '', 'Rosa', 'Diaz', ...Array(9).fill('')].join(',');
+      const roleOf = async (tenant: string, id: string) =>
+        (await db.knex.raw(`select role, data from users where tenant_id = ? and sourced_id = ?`, [tenant, id])).rows[0];
+      // orgs.csv brings a new district and makes a school a district: users.csv is read after it has applied.
+      const first = fixturePackage({
+        'orgs.csv': (old) => `${old.replace('org-s2,,,Maple Middle,school', 'org-s2,,,Maple Middle,district')}org-d2,,,Birch Unified,district,0605678,\n`,
+        'users.csv': (old) => `${old.trimEnd()}\n${admin('usr-ad2', 'org-d2')}\n${admin('usr-ad3', 'org-s2')}\n${admin('usr-ad4', 'org-s1')}\n`,
+      });
+      const r = await importCsv(db.knex, { location: first, tenant: 'admins' });
+      assert.equal(r.outcome, 'succeeded', formatReport(r));
+      assert.equal((await roleOf('admins', 'usr-ad2')).role, 'districtAdministrator');
+      assert.deepEqual((await roleOf('admins', 'usr-ad2')).data.roles, [{ roleType: 'primary', role: 'districtAdministrator', org: { sourcedId: 'org-d2', type: 'org' } }]);
+      assert.equal((await roleOf('admins', 'usr-ad3')).role, 'districtAdministrator');
+      assert.equal((await roleOf('admins', 'usr-ad4')).role, 'siteAdministrator');
+      // A delta of users alone: the org types come from the store.
+      const delta = packageWith({ users: 'delta' }, { 'users.csv': (old) => `${old.split('\n')[0]}\n${admin('usr-ad5', 'org-d2')}\n${admin('usr-ad6', 'org-s1')}\n` });
+      const d = await importCsv(db.knex, { location: delta, tenant: 'admins' });
+      assert.equal(file(d, 'users.csv').created, 2, formatReport(d));
+      assert.equal((await roleOf('admins', 'usr-ad5')).role, 'districtAdministrator');
+      assert.equal((await roleOf('admins', 'usr-ad6')).role, 'siteAdministrator');
+    });
+
     test('a bulk file missing one user tombstones exactly that user', async () => {
       const tenant = await seeded();
       const before = await snapshot(db.knex, tenant);

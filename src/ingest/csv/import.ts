@@ -54,7 +54,15 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
       const plan = CSV_FILES.map((spec) => ({ spec, ...modeOf(spec, pkg, manifest) }));
       const entityFiles = plan.flatMap(({ spec, mode }) => (mode && pkg.files.includes(spec.file) && isEntity(spec.target) ? [{ spec, entity: spec.target }] : []));
       const reads = new FileReads({ format: stageFormatOf(trx), pkg, ctx, log, onProgress: opts.onProgress, threadFromBytes: opts.threadFromBytes ?? threadFromBytesFor(trx) }, entityFiles);
+      // The mapping context is filled once every file that fills it has had its turn: the org types
+      // 1.1's users need are read back from the store after orgs.csv has applied.
+      let toFill = plan.filter(({ spec, mode }) => mode && spec.fillsContext && pkg.files.includes(spec.file)).length;
+      const fillContext = async () => {
+        ctx.orgTypes = await orgTypes(trx, opts.tenant);
+        reads.contextFilled();
+      };
       try {
+        if (!toFill) await fillContext();
         for (const { spec, mode, warning } of plan) {
           if (warning) log.add({ file: spec.file, severity: 'warning', message: warning });
           if (!mode) continue;
@@ -63,8 +71,8 @@ export async function importCsv(knex: Knex, opts: ImportOptions): Promise<Import
             log.add({ file: spec.file, message: `the manifest says ${mode}, but the package has no ${spec.file}; nothing was changed for it` });
             continue;
           }
-          if (spec.target === 'users') ctx.orgTypes = await orgTypes(trx, opts.tenant);
           files.push(await importFile(job, spec, mode, isEntity(spec.target) ? reads.take(spec) : undefined));
+          if (spec.fillsContext && --toFill === 0) await fillContext();
         }
       } finally {
         await reads.close();

@@ -49,15 +49,20 @@ export type FileRead = {
   release(): Promise<void>;
 };
 
-const BATCH = 5000;
+/**
+ * Rows encoded for the stage at a time. A batch's rows are held until it is full, so with 5,000
+ * they outlived the young generation's collections, which copied them: S's import spent 190-260
+ * ms of the importer's time collecting with 5,000-row batches and 1 MB read chunks, 64-83 ms with
+ * 500 and 64 KB (ADR 0002).
+ */
+const BATCH = 500;
 
 /**
  * Rows read between turns of the event loop. Reading ahead shares the main thread with the apply
- * of the file before: a 1 MB chunk of enrollments is about 11,000 rows, 100 ms of parsing, and
- * each of the apply's statements waited for the chunk in hand to be done before it could be sent.
- * 250 rows are 2-5 ms of work.
+ * of the file before, whose statements each wait for the work in hand to be done before they can
+ * be sent: 50 rows are under a millisecond of work (250 were 2-5 ms).
  */
-const YIELD_EVERY = 250;
+const YIELD_EVERY = 50;
 
 /**
  * With an embedded database (PGlite), from this size on (about 45,000 enrollments) a file that can
@@ -78,13 +83,14 @@ export function threadFromBytesFor(knex: Knex): number {
 }
 
 /**
- * Reads an import's entity files in order, each into a spool, and each file whose rows do not
- * depend on what earlier files stored ahead of its turn. On the main thread a file is read once
- * the file before it is read, while the database applies that one: the parsing (the importer's
- * work) and the merge of the file before (the database's) run at once. Files of threadFromBytes
- * or more (PGlite only, threadFromBytesFor) are instead all parsed on a worker thread, one after
- * another from the import's start. close() stops the reads still running and frees every spool
- * not yet released.
+ * Reads an import's entity files in order, each into a spool, ahead of its turn. On the main
+ * thread a file is read once the file before it is read, while the database applies that one: the
+ * parsing (the importer's work) and the merge of the file before (the database's) run at once. A
+ * file that reads the mapping context (users) waits for the context to be filled as well
+ * (contextFilled: in 1.1 once orgs.csv has applied, so users.csv is parsed while classes.csv
+ * applies). Files of threadFromBytes or more (PGlite only, threadFromBytesFor) are instead all
+ * parsed on a worker thread, one after another from the import's start. close() stops the reads
+ * still running and frees every spool not yet released.
  */
 export class FileReads {
   private readonly started: FileRead[] = [];
@@ -93,13 +99,15 @@ export class FileReads {
   private readonly onThread = new Map<CsvFileSpec, FileRead>();
   private readonly thread: ParseThread | undefined;
   private readonly stop = new AbortController();
+  private fillContext = () => {};
+  private readonly contextReady = new Promise<void>((resolve) => (this.fillContext = resolve));
 
   constructor(
     private readonly job: ReadJob,
     /** The entity files the import will apply, in order. */
     private readonly files: Array<{ spec: CsvFileSpec; entity: EntityName }>,
   ) {
-    const threaded = files.filter(({ spec }) => !spec.readsStore && job.pkg.sizeOf(spec.file) >= (job.threadFromBytes ?? Number.POSITIVE_INFINITY));
+    const threaded = files.filter(({ spec }) => !spec.readsContext && job.pkg.sizeOf(spec.file) >= (job.threadFromBytes ?? Number.POSITIVE_INFINITY));
     if (!threaded.length) return;
     const thread = new ParseThread();
     this.thread = thread;
@@ -119,13 +127,19 @@ export class FileReads {
     const read = this.onThread.get(spec) ?? (this.ahead?.spec === spec ? this.ahead : this.startHere(k, Promise.resolve()));
     if (this.ahead?.spec === spec) this.ahead = undefined;
     const next = this.files[k + 1];
-    if (next && !next.spec.readsStore && !this.onThread.has(next.spec)) this.ahead = this.startHere(k + 1, read.done.then(nothing, nothing));
+    if (next && !this.onThread.has(next.spec)) this.ahead = this.startHere(k + 1, read.done.then(nothing, nothing));
     return read;
+  }
+
+  /** The mapping context is filled (every file that fills it has had its turn): the files that read it may be read. */
+  contextFilled(): void {
+    this.fillContext();
   }
 
   /** Stops any read still running and frees the spools. */
   async close(): Promise<void> {
     this.stop.abort(new Error('the import stopped'));
+    this.fillContext(); // a read still waiting for the context starts, finds the import stopped, and ends
     await this.thread?.close();
     for (const read of this.started) {
       await read.done.catch(nothing);
@@ -138,6 +152,7 @@ export class FileReads {
     const { spec, entity } = this.files[k]!;
     return this.start(spec, entity, async (into) => {
       await after;
+      if (spec.readsContext) await this.contextReady;
       this.stop.signal.throwIfAborted();
       return readInto(this.job, spec, entity, into, this.stop.signal);
     });

@@ -9,7 +9,7 @@ import type { CsvFileSpec } from './spec.js';
 import { userProfilesCsv } from './user-profiles.js';
 import { usersCsv } from './users.js';
 
-/** Rostering files in the order an import reads them (references point backwards). */
+/** Rostering files in the order an import reads them (references point backwards; the files that fill the mapping context come before users.csv, which reads it). */
 export const CSV_FILES: CsvFileSpec[] = [
   orgsCsv, academicSessionsCsv, coursesCsv, classesCsv, rolesCsv, userProfilesCsv, usersCsv, enrollmentsCsv, demographicsCsv,
 ];

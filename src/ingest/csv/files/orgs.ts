@@ -7,6 +7,7 @@ export const orgsCsv: CsvFileSpec = {
   file: 'orgs.csv',
   manifestKey: 'file.orgs',
   target: 'orgs',
+  fillsContext: true,
   versions: ['1.1', '1.2'],
   columns: { '1.1': { all, required: ['sourcedId', 'name', 'type'] }, '1.2': { all, required: ['sourcedId', 'name', 'type'] } },
   map: (r, ctx) => ({

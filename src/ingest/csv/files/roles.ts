@@ -6,6 +6,7 @@ export const rolesCsv: CsvFileSpec = {
   file: 'roles.csv',
   manifestKey: 'file.roles',
   target: 'roles',
+  fillsContext: true,
   versions: ['1.2'],
   columns: {
     '1.2': {

@@ -22,10 +22,13 @@ export type CsvFileSpec = {
   /** Every known column per version; those in `required` must be present in the header. */
   columns: Partial<Record<OneRosterVersion, { all: string[]; required: string[] }>>;
   /**
-   * Its records depend on what earlier files stored (users: the org types), so it is read only at
-   * its turn; other files are read ahead, while the file before them is applied.
+   * Its records depend on the mapping context (users: the org types, 1.2's roles and profiles), so
+   * it is read once every file that fills the context has had its turn; other files are read
+   * ahead, while the file before them is applied.
    */
-  readsStore?: true;
+  readsContext?: true;
+  /** Its turn fills the mapping context: orgs.csv (the org types, read back from the store), 1.2's roles.csv and userProfiles.csv. */
+  fillsContext?: true;
   /** Builds the canonical record from an active row; problems go to the reader. */
   map(r: RowReader, ctx: MapContext): Record<string, unknown> | undefined;
 };

@@ -5,6 +5,7 @@ export const userProfilesCsv: CsvFileSpec = {
   file: 'userProfiles.csv',
   manifestKey: 'file.userProfiles',
   target: 'userProfiles',
+  fillsContext: true,
   versions: ['1.2'],
   columns: {
     '1.2': {

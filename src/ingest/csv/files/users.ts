@@ -62,7 +62,7 @@ export const usersCsv: CsvFileSpec = {
   file: 'users.csv',
   manifestKey: 'file.users',
   target: 'users',
-  readsStore: true,
+  readsContext: true,
   versions: ['1.1', '1.2'],
   columns: {
     '1.1': {
