@@ -29,8 +29,8 @@ export async function openCsvPackage(location: string): Promise<CsvPackage> {
 /**
  * A folder's files are read 64 KB at a time (a zip's entries come inflated 16 KB at a time). Each
  * chunk is parsed whole, without a turn of the event loop, and its rows live until the last of
- * them is read: 64 KB is about 700 enrollments, under a millisecond for the CSV parser. With 1 MB chunks the
- * rows outlived the young generation's collections, which copied them (ADR 0002).
+ * them is read: 64 KB is about 700 enrollments, under a millisecond for the CSV parser. With 1 MB
+ * chunks the rows outlived the young generation's collections, which copied them (ADR 0002).
  */
 const READ_CHUNK_BYTES = 64 << 10;
 
