@@ -99,8 +99,8 @@ export class FileReads {
   private readonly onThread = new Map<CsvFileSpec, FileRead>();
   private readonly thread: ParseThread | undefined;
   private readonly stop = new AbortController();
-  private fillContext = () => {};
-  private readonly contextReady = new Promise<void>((resolve) => (this.fillContext = resolve));
+  private resolveContext = () => {};
+  private readonly contextReady = new Promise<void>((resolve) => (this.resolveContext = resolve));
 
   constructor(
     private readonly job: ReadJob,
@@ -133,13 +133,13 @@ export class FileReads {
 
   /** The mapping context is filled (every file that fills it has had its turn): the files that read it may be read. */
   contextFilled(): void {
-    this.fillContext();
+    this.resolveContext();
   }
 
   /** Stops any read still running and frees the spools. */
   async close(): Promise<void> {
     this.stop.abort(new Error('the import stopped'));
-    this.fillContext(); // a read still waiting for the context starts, finds the import stopped, and ends
+    this.resolveContext(); // a read still waiting for the context starts, finds the import stopped, and ends
     await this.thread?.close();
     for (const read of this.started) {
       await read.done.catch(nothing);
